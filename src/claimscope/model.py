@@ -1,0 +1,293 @@
+"""The analysis contract (schema ``claimscope.analysis/1``) as typed classes.
+
+Every interface (library, CLI, web API, corpus runs) produces and reads these, so they are the
+project's one public data contract; ``../shared/docs/analysis-contract.md`` is the prose version and
+``claimscope/schema/analysis.schema.json`` the published JSON Schema, generated from this module.
+
+Offsets are Python ``str`` indices into ``Article.text`` (end exclusive). Every span carries its
+text, and :meth:`Analysis.check_offsets` (run on validation) refuses a document whose span text is
+not ``article.text[start:end]``: a consumer can trust the offsets without re-deriving them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = "claimscope.analysis/1"
+
+
+class _Model(BaseModel):
+    # Unknown fields are kept, not dropped: the contract allows added fields within version 1, so a
+    # document written by a newer claimscope survives a round trip through an older one.
+    model_config = ConfigDict(extra="allow", validate_assignment=False)
+
+
+class Span(_Model):
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> Span:
+        """The span ``text[start:end]``: the only way analyzers should build spans."""
+        if not 0 <= start <= end <= len(text):
+            raise ValueError(f"span {start}:{end} outside text of length {len(text)}")
+        return cls(start=start, end=end, text=text[start:end])
+
+
+class Section(_Model):
+    kind: str  # "headline" | "caption" | "body" | ...
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Removed(_Model):
+    """Input text that was cut before analysis, and why (``kind``)."""
+
+    kind: str  # "boilerplate" | "navigation" | "credit" | ...
+    text: str
+    detail: str | None = None
+
+
+class OffsetSegment(_Model):
+    """``article.text[start:end]`` came from ``original[orig_start:orig_end]``.
+
+    When both lengths are equal the mapping is character by character; otherwise (a normalised
+    quote pair, collapsed white space) only the segment's ends correspond.
+    """
+
+    start: int
+    end: int
+    orig_start: int
+    orig_end: int
+
+
+class OffsetMap(_Model):
+    """Maps offsets in ``article.text`` back to the input it was read from.
+
+    ``original`` names that input: ``"input"`` is the decoded text given to the reader; ``"html"``
+    is the decoded HTML source (paragraphs located in the markup; those not found are not mapped).
+    """
+
+    original: Literal["input", "html"] = "input"
+    segments: list[OffsetSegment] = Field(default_factory=list)
+
+    def to_original(self, offset: int) -> int | None:
+        """The offset in the original input for ``offset`` in the article text, or None."""
+        starts = [s.start for s in self.segments]
+        i = bisect.bisect_right(starts, offset) - 1
+        if i < 0:
+            return None
+        seg = self.segments[i]
+        if offset > seg.end:
+            return None
+        if seg.end - seg.start == seg.orig_end - seg.orig_start:
+            return seg.orig_start + (offset - seg.start)
+        return seg.orig_end if offset == seg.end else seg.orig_start
+
+
+class Article(_Model):
+    id: str
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    language: str = "en"
+    text: str
+    sections: list[Section] = Field(default_factory=list)
+    removed: list[Removed] = Field(default_factory=list)
+    # Added fields (allowed by the contract): where the article came from and how it was read.
+    author: str | None = None
+    source: str | None = None  # file path, URL or "<stdin>"; "path#row" inside a corpus file
+    reader: str | None = None  # "text" | "html" | "url" | "jsonl" | "csv" | "warc" | "feed"
+    offset_map: OffsetMap | None = None
+    ingest_notes: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _sections_inside(self) -> Article:
+        for s in self.sections:
+            if not 0 <= s.start <= s.end <= len(self.text):
+                raise ValueError(f"section {s.kind} {s.start}:{s.end} outside the article text")
+        return self
+
+    def section_at(self, offset: int) -> str | None:
+        """The kind of section that holds ``offset`` (None outside every section)."""
+        for s in self.sections:
+            if s.start <= offset < s.end:
+                return s.kind
+        return None
+
+
+class Failure(_Model):
+    """An input that could not become an article or an analysis, kept so that nothing is lost.
+
+    Batch readers yield these in the stream where the article would have been; batch runs record
+    them, and the CLI reports them.
+    """
+
+    source: str  # file path, URL, "path#row 12", "path#record 3"
+    reason: str  # one line a user can act on
+    stage: Literal["ingest", "analyze"] = "ingest"
+
+
+class Speaker(_Model):
+    name: str
+    entity: str | None = None
+    type: str
+
+
+class Relay(_Model):
+    name: str
+    entity: str | None = None
+    source: Span | None = None
+
+
+class Attribution(_Model):
+    id: str
+    kind: str  # "direct" | "indirect" | "mixed" | "according_to" | "headline" | "agentless" | ...
+    cue: Span
+    source: Span | None = None
+    speaker: Speaker | None = None
+    content: list[Span] = Field(default_factory=list)
+    via: list[Relay] = Field(default_factory=list)
+    confidence: float = Field(ge=0.0, le=1.0)
+
+
+class Claim(_Model):
+    id: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    voice: Literal["attributed", "outlet", "unattributed"]
+    attribution: str | None = None
+    hedges: list[Span] = Field(default_factory=list)
+    checkworthiness: float = Field(ge=0.0, le=1.0)
+
+
+class Entity(_Model):
+    id: str
+    name: str
+    type: str
+    mentions: list[Span] = Field(default_factory=list)
+    links: dict[str, Any] = Field(default_factory=dict)
+
+
+class Place(_Model):
+    entity: str
+    name: str
+    country: str | None = None
+    lat: float
+    lon: float
+    gazetteer_id: str | None = None
+    mentions: list[Span] = Field(default_factory=list)
+
+
+class TimeExpression(_Model):
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    value: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    basis: Literal["explicit", "publication", "context", "unresolved"]
+
+
+class Finding(_Model):
+    id: str
+    technique: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    target: str | None = None
+    explanation: str
+    confidence: float = Field(ge=0.0, le=1.0)
+
+
+class Voice(_Model):
+    speaker: str
+    entity: str | None = None
+    attributions: list[str] = Field(default_factory=list)
+    affiliation: str | None = None
+    category: str | None = None
+
+
+class Analysis(_Model):
+    schema_: Literal["claimscope.analysis/1"] = Field(default=SCHEMA_VERSION, alias="schema")
+    article: Article
+    attributions: list[Attribution] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+    places: list[Place] = Field(default_factory=list)
+    times: list[TimeExpression] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    voices: list[Voice] = Field(default_factory=list)
+    outlet: dict[str, Any] | None = None
+    notes: list[str] = Field(default_factory=list)
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    @model_validator(mode="after")
+    def check_offsets(self) -> Analysis:
+        """Refuse any span whose text is not ``article.text[start:end]``."""
+        text = self.article.text
+        for where, start, end, span_text in self._spans():
+            if not 0 <= start <= end <= len(text) or text[start:end] != span_text:
+                raise ValueError(
+                    f"{where}: span {start}:{end} {span_text!r} does not match the article text"
+                )
+        return self
+
+    def _spans(self) -> list[tuple[str, int, int, str]]:
+        out: list[tuple[str, int, int, str]] = []
+
+        def add(where: str, s: Span | Claim | TimeExpression | Finding | None) -> None:
+            if s is not None:
+                out.append((where, s.start, s.end, s.text))
+
+        for a in self.attributions:
+            add(f"attribution {a.id} cue", a.cue)
+            add(f"attribution {a.id} source", a.source)
+            for c in a.content:
+                add(f"attribution {a.id} content", c)
+            for r in a.via:
+                add(f"attribution {a.id} via", r.source)
+        for c in self.claims:
+            add(f"claim {c.id}", c)
+            for h in c.hedges:
+                add(f"claim {c.id} hedge", h)
+        for e in self.entities:
+            for m in e.mentions:
+                add(f"entity {e.id} mention", m)
+        for p in self.places:
+            for m in p.mentions:
+                add(f"place {p.entity} mention", m)
+        for t in self.times:
+            add("time", t)
+        for f in self.findings:
+            add(f"finding {f.id}", f)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True, exclude_none=False)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Analysis:
+        return cls.model_validate(data)
+
+    @classmethod
+    def from_json(cls, data: str | bytes) -> Analysis:
+        return cls.model_validate_json(data)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of an analysis document, as published in the package."""
+    schema = Analysis.model_json_schema(by_alias=True, mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "urn:claimscope:schema:analysis:1"
+    schema["title"] = SCHEMA_VERSION
+    return schema
