@@ -291,3 +291,8 @@ def json_schema() -> dict[str, Any]:
     schema["$id"] = "urn:claimscope:schema:analysis:1"
     schema["title"] = SCHEMA_VERSION
     return schema
+
+
+def json_schema_text() -> str:
+    """The published schema file's exact text (``make schema`` writes it; a test keeps it in sync)."""
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,26 @@
+"""Analyzers: spaCy components that read the Doc (and earlier results) and write their part.
+
+Each analyzer stores its results under ``doc._.claimscope[<name>]`` as contract objects; it knows
+nothing of input or output. :mod:`claimscope.analyze` assembles the :class:`Analysis` from them.
+The article being analysed is at ``doc._.article`` (set before the pipeline runs), so analyzers
+can use its metadata (publication date, sections).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc
+
+if not Doc.has_extension("article"):
+    Doc.set_extension("article", default=None)
+if not Doc.has_extension("claimscope"):
+    Doc.set_extension("claimscope", default=None)
+
+
+def results(doc: Doc) -> dict[str, Any]:
+    """The dict analyzers write into (created on first use: a shared default would leak)."""
+    if doc._.claimscope is None:
+        doc._.claimscope = {}
+    out: dict[str, Any] = doc._.claimscope
+    return out

@@ -47,7 +47,7 @@ _CREDIT = re.compile(
     r"(?:\s*(?:photo|/[^()]{0,40}))?\))\s*\.?\s*$",
     re.I,
 )
-_BYLINE = re.compile(r"^by\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+){0,4}(\s*(,|and)\s+.*)?$")
+_BYLINE = re.compile(r"^(?:[Bb]y|BY)\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+){0,4}(\s*(,|and)\s+.*)?$")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 

@@ -1,0 +1,44 @@
+# Two set-up commands for a fresh machine (see README):
+#   make example   install, then analyse the bundled example article
+#   make test      install with the development tools, then lint, type-check and run the tests
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+EXAMPLE ?= ../shared/examples/presstv-2018-idlib.txt
+
+.PHONY: example test lint typecheck pytest schema bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+example: $(VENV)/.installed
+	$(BIN)/claimscope analyze $(EXAMPLE) --format json
+
+test: $(VENV)/.installed-dev lint typecheck pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check src tests benchmarks
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
+pytest: $(VENV)/.installed-dev
+	$(BIN)/pytest
+
+schema: $(VENV)/.installed
+	$(BIN)/python -c "from claimscope.model import json_schema_text; open('src/claimscope/schema/analysis.schema.json', 'w').write(json_schema_text())"
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/bench_ingest.py
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,171 @@
+"""One entry point for every input: a path, a URL or standard input, of any supported format.
+
+The format is taken from ``ReadOptions.format`` when given, else guessed from the name and then
+from the first bytes, so that ``claimscope analyze`` needs no flags for ordinary files.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from claimscope.errors import InputError
+from claimscope.ingest.normalize import DEFAULT_MAX_BYTES, decode, read_bytes, sniff_binary
+from claimscope.ingest.records import FieldMap
+from claimscope.ingest.url import FetchOptions
+from claimscope.model import Article, Failure
+
+FORMATS = ("auto", "text", "html", "jsonl", "csv", "warc", "feed")
+# Formats that hold many articles; the others hold one.
+CORPUS_FORMATS = frozenset({"jsonl", "csv", "warc", "feed"})
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    format: str = "auto"
+    fields: FieldMap = field(default_factory=FieldMap)
+    fetch: FetchOptions = field(default_factory=FetchOptions)
+    fetch_links: bool = False
+    max_bytes: int = DEFAULT_MAX_BYTES
+    # Metadata the user gives for a single article; it wins over what the input says.
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None
+
+
+def is_url(spec: str) -> bool:
+    return re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", spec) is not None
+
+
+def guess_format(name: str, head: bytes) -> str:
+    """The reader for a file, from its name, else from its first bytes."""
+    lower = name.lower()
+    for suffixes, fmt in (
+        ((".warc", ".warc.gz", ".arc", ".arc.gz"), "warc"),
+        ((".jsonl", ".jsonl.gz", ".ndjson"), "jsonl"),
+        ((".csv", ".tsv"), "csv"),
+        ((".rss", ".atom"), "feed"),
+        ((".html", ".htm", ".xhtml"), "html"),
+        ((".txt", ".text", ".md"), "text"),
+    ):
+        if lower.endswith(suffixes):
+            return fmt
+    start = head.lstrip()[:512].lower()
+    if head.startswith(b"WARC/"):
+        return "warc"
+    if start.startswith((b"<!doctype html", b"<html")) or b"<body" in start:
+        return "html"
+    if start.startswith(b"<?xml") or start.startswith((b"<rss", b"<feed")):
+        return "feed" if re.search(rb"<(rss|feed|rdf:rdf)\b", head[:4096].lower()) else "html"
+    if start.startswith(b"{"):
+        return "jsonl"
+    return "text"
+
+
+def is_corpus(spec: str, options: ReadOptions) -> bool:
+    """Whether ``spec`` holds many articles (a JSONL/CSV/WARC/feed file), judged as ``read`` will."""
+    if options.format != "auto":
+        return options.format in CORPUS_FORMATS
+    if spec == "-" or is_url(spec) or not Path(spec).is_file():
+        return False
+    return guess_format(Path(spec).name, _head(Path(spec))) in CORPUS_FORMATS
+
+
+def read(spec: str, options: ReadOptions | None = None) -> Iterator[Article | Failure]:
+    """Read a path, URL or ``-`` (standard input): one or many articles, failures in place."""
+    opts = options or ReadOptions()
+    meta = {k: v for k, v in (("outlet", opts.outlet), ("published", opts.published)) if v}
+    if is_url(spec):
+        yield from _read_url(spec, opts, meta)
+        return
+    if spec == "-":
+        data = sys.stdin.buffer.read(opts.max_bytes + 1)
+        if len(data) > opts.max_bytes:
+            raise InputError(f"standard input is over the size limit of {opts.max_bytes:,} bytes")
+        name = "<stdin>"
+    else:
+        path = Path(spec)
+        fmt = opts.format if opts.format != "auto" else guess_format(path.name, _head(path))
+        if fmt in CORPUS_FORMATS:
+            yield from _read_corpus(path, fmt, opts)
+            return
+        data = read_bytes(path, opts.max_bytes)
+        name = str(path)
+    fmt = opts.format if opts.format != "auto" else guess_format(name, data[:4096])
+    if fmt in CORPUS_FORMATS:
+        raise InputError(f"{name}: {fmt} input must be a file, not standard input")
+    yield _single(data, fmt, name, opts, meta)
+
+
+def _head(path: Path) -> bytes:
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory")
+    with path.open("rb") as f:
+        return f.read(4096)
+
+
+def _single(data: bytes, fmt: str, name: str, opts: ReadOptions, meta: dict[str, str]) -> Article:
+    if fmt == "html":
+        from claimscope.ingest.html import read_html
+
+        article = read_html(data, url=opts.url, source=name, max_bytes=opts.max_bytes, **meta)
+    else:
+        what = sniff_binary(data)
+        if what:
+            raise InputError(f"{name} is not text: it looks like {what}")
+        from claimscope.ingest.text import read_text
+
+        text, notes = decode(data, what=name)
+        article = read_text(text, source=name, url=opts.url, notes=notes, **meta)
+    return _override(article, opts)
+
+
+def _override(article: Article, opts: ReadOptions) -> Article:
+    if opts.title:
+        article.title = opts.title
+    return article
+
+
+def _read_url(spec: str, opts: ReadOptions, meta: dict[str, str]) -> Iterator[Article | Failure]:
+    from claimscope.ingest.url import FEED_TYPES, fetch, read_url
+
+    if opts.format == "feed":
+        from claimscope.ingest.feed import read_feed
+
+        fetched = fetch(spec, opts.fetch, accept=FEED_TYPES)
+        yield from read_feed(fetched.data, fetch_links=opts.fetch_links, fetch_options=opts.fetch,
+                             max_bytes=opts.max_bytes)
+        return
+    yield _override(read_url(spec, opts.fetch, **meta), opts)
+
+
+def _read_corpus(path: Path, fmt: str, opts: ReadOptions) -> Iterator[Article | Failure]:
+    if fmt == "jsonl":
+        from claimscope.ingest.records import read_jsonl
+
+        yield from read_jsonl(path, opts.fields, max_bytes=opts.max_bytes)
+    elif fmt == "csv":
+        from claimscope.ingest.records import read_csv
+
+        yield from read_csv(path, opts.fields, max_bytes=opts.max_bytes)
+    elif fmt == "warc":
+        from claimscope.ingest.warc import read_warc
+
+        yield from read_warc(path, max_bytes=opts.max_bytes)
+    else:
+        from claimscope.ingest.feed import read_feed
+
+        yield from read_feed(path, fetch_links=opts.fetch_links, fetch_options=opts.fetch,
+                             max_bytes=opts.max_bytes)
+
+
+def with_format(options: ReadOptions, fmt: str) -> ReadOptions:
+    if fmt not in FORMATS:
+        raise InputError(f"unknown input format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return replace(options, format=fmt)

@@ -1,0 +1,50 @@
+"""A standalone HTML report: one file, inline CSS, no external assets, every text escaped.
+
+Article text and metadata are untrusted. Jinja2's autoescape escapes every value, and the report
+carries a Content-Security-Policy meta tag that forbids scripts and remote loads, so that even a
+missed escape could not run code or call home.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from claimscope import __version__
+from claimscope.model import Analysis
+from claimscope.report.layers import marks, runs
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    return Environment(
+        loader=PackageLoader("claimscope", "report/templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_html(analysis: Analysis) -> str:
+    a = analysis.article
+    all_marks = marks(analysis)
+    sections = [
+        {"kind": s.kind, "paragraphs": [runs(a.text, start, end, all_marks) for start, end in _paragraphs(a.text, s.start, s.end)]}
+        for s in a.sections
+    ]
+    return _env().get_template("report.html.j2").render(
+        analysis=analysis, article=a, sections=sections, version=__version__
+    )
+
+
+def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out = []
+    pos = start
+    while pos < end:
+        cut = text.find("\n\n", pos, end)
+        stop = end if cut == -1 else cut
+        if stop > pos:
+            out.append((pos, stop))
+        pos = stop + 2
+    return out

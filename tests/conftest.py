@@ -1,0 +1,44 @@
+"""Shared fixtures. Data from ../shared is read in place, never copied into the repository."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+EXAMPLE = SHARED / "examples" / "presstv-2018-idlib.txt"
+
+
+def shared(relative: str) -> Path:
+    """A path under ../shared: skipped with a message when absent on a user's machine, but a
+    failure in CI, where the data is always present."""
+    path = SHARED / relative
+    if not path.exists():
+        message = f"{path} is not present (the shared data folder sits beside the repository)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def example_text() -> str:
+    return shared("examples/presstv-2018-idlib.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def nlp():  # type: ignore[no-untyped-def]
+    from claimscope.nlp import load
+
+    return load()
+
+
+@pytest.fixture(scope="session")
+def example_analysis(example_text, nlp):  # type: ignore[no-untyped-def]
+    from claimscope.analyze import analyze
+    from claimscope.ingest.text import read_text
+
+    return analyze(read_text(example_text, source=str(EXAMPLE)), nlp=nlp)
