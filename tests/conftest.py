@@ -38,7 +38,7 @@ def nlp():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def example_analysis(example_text, nlp):  # type: ignore[no-untyped-def]
-    from claimscope.analyze import analyze
     from claimscope.ingest.text import read_text
+    from claimscope.pipeline import analyze
 
     return analyze(read_text(example_text, source=str(EXAMPLE)), nlp=nlp)

@@ -34,8 +34,17 @@ def test_analyze_example_json() -> None:
 @pytest.mark.usefixtures("nlp")
 def test_analyze_options_and_stdin(tmp_path: Path) -> None:
     out = tmp_path / "a.json"
-    r = run("analyze", "-", "--published", "2018-09-26", "--outlet", "Press TV", "--out", str(out),
-            input=EXAMPLE.read_text(encoding="utf-8"))
+    r = run(
+        "analyze",
+        "-",
+        "--published",
+        "2018-09-26",
+        "--outlet",
+        "Press TV",
+        "--out",
+        str(out),
+        input=EXAMPLE.read_text(encoding="utf-8"),
+    )
     assert r.exit_code == 0, r.output
     doc = Analysis.from_json(out.read_text(encoding="utf-8"))
     assert doc.article.published == "2018-09-26"
@@ -111,9 +120,17 @@ def test_batch_csv_records_failures_and_goes_on(tmp_path: Path) -> None:
     with p.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["id", "title", "text"])
-        w.writerow(["a", "Talks fail", "The United Nations said on Monday that talks in Geneva had failed."])
+        w.writerow(
+            [
+                "a",
+                "Talks fail",
+                "The United Nations said on Monday that talks in Geneva had failed.",
+            ]
+        )
         w.writerow(["b", "Nothing", ""])
-        w.writerow(["c", "Aid arrives", "Aid convoys reached Aleppo on Friday, the Red Crescent said."])
+        w.writerow(
+            ["c", "Aid arrives", "Aid convoys reached Aleppo on Friday, the Red Crescent said."]
+        )
     failures = tmp_path / "failures.jsonl"
     r = run("analyze", str(p), "--failures", str(failures))
     assert r.exit_code == 3, r.output

@@ -12,7 +12,9 @@ def _section(article, kind):  # type: ignore[no-untyped-def]
 
 def test_example_structure(example_text: str) -> None:
     a = read_text(example_text)
-    assert a.title == "Militants kidnap kids to stage chemical weapons attack in Syria’s Idlib: Russia"
+    assert (
+        a.title == "Militants kidnap kids to stage chemical weapons attack in Syria’s Idlib: Russia"
+    )
     assert _section(a, "headline") == [a.title]
     (caption,) = _section(a, "caption")
     assert caption.startswith("Um Majid (L) tries an improvised gas mask")

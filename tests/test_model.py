@@ -40,7 +40,12 @@ def test_round_trip_keeps_every_field_and_added_ones() -> None:
 
 def test_span_text_must_match_article_text() -> None:
     a = _article()
-    bad = {"id": "E1", "name": "Russia", "type": "GPE", "mentions": [{"start": 0, "end": 6, "text": "Moscow"}]}
+    bad = {
+        "id": "E1",
+        "name": "Russia",
+        "type": "GPE",
+        "mentions": [{"start": 0, "end": 6, "text": "Moscow"}],
+    }
     with pytest.raises(ValidationError, match="does not match"):
         Analysis.from_dict({"article": a.model_dump(), "entities": [bad]})
     with pytest.raises(ValueError, match="outside"):
@@ -52,7 +57,9 @@ def test_sections_must_lie_inside_the_text() -> None:
         Article(id="x", text="abc", sections=[{"kind": "body", "start": 0, "end": 9}])
 
 
-def test_published_schema_file_is_in_sync_and_validates_documents(example_analysis: Analysis) -> None:
+def test_published_schema_file_is_in_sync_and_validates_documents(
+    example_analysis: Analysis,
+) -> None:
     packaged = files("claimscope").joinpath("schema/analysis.schema.json").read_text("utf-8")
     assert packaged == json_schema_text(), "run `make schema` to regenerate the schema file"
     schema = json_schema()

@@ -28,6 +28,13 @@ def test_invalid_utf8_is_detected_and_reported() -> None:
     assert notes and "not valid UTF-8" in notes[0]
 
 
+def test_short_western_text_prefers_windows_1252_to_other_latin_pages() -> None:
+    text, _ = decode("Le ministre a déclaré à la presse qu’il était prêt.".encode("cp1252"))
+    assert text == "Le ministre a déclaré à la presse qu’il était prêt."
+    cyrillic = "Москва заявила, что переговоры провалились и что армия готова ответить."
+    assert decode(cyrillic.encode("cp1251"))[0] == cyrillic
+
+
 @pytest.mark.parametrize(
     "data, what",
     [
@@ -74,7 +81,11 @@ def test_nfc_composes_decomposed_accents() -> None:
     assert normalize("Mu\u0308ller") == "Müller"
 
 
-@given(st.text(alphabet=st.sampled_from(list("ab \n\t\u00a0\u200b``''\u201e\u00adé\u0301x")), max_size=60))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("ab \n\t\u00a0\u200b``''\u201e\u00adé\u0301x")), max_size=60
+    )
+)
 def test_identity_segments_always_point_at_the_same_text(original: str) -> None:
     b = TextBuilder()
     b.add(original, 0, len(original))

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from claimscope.analyze import analyze, analyze_many
 from claimscope.ingest.text import read_text
 from claimscope.model import Analysis, Failure
+from claimscope.pipeline import analyze, analyze_many
 
 
 def _entity(analysis: Analysis, name: str):  # type: ignore[no-untyped-def]
@@ -41,7 +41,9 @@ def test_given_publication_date_removes_the_note(example_text: str, nlp) -> None
 
 
 def test_plain_string_input(nlp) -> None:  # type: ignore[no-untyped-def]
-    a = analyze("Syria's foreign minister Walid al-Muallem said on Tuesday that talks had failed.", nlp=nlp)
+    a = analyze(
+        "Syria's foreign minister Walid al-Muallem said on Tuesday that talks had failed.", nlp=nlp
+    )
     assert any(e.name == "Walid al-Muallem" for e in a.entities)
 
 
@@ -71,3 +73,13 @@ def test_batch_keeps_failures_in_place(nlp) -> None:  # type: ignore[no-untyped-
     assert [type(o).__name__ for o in out] == ["Analysis", "Failure", "Analysis", "Analysis"]
     assert [o.article.id for o in out if isinstance(o, Analysis)] == ["one", "two", "three"]
     assert out[2].entities == []  # French: not analysed, noted
+
+
+def test_package_front_door(nlp) -> None:  # type: ignore[no-untyped-def]
+    import claimscope
+
+    a = claimscope.analyze(
+        "Reuters reported that talks in Geneva failed on Monday, officials said."
+    )
+    assert isinstance(a, claimscope.Analysis)
+    assert a.article.text.startswith("Reuters reported")

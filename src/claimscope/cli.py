@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TextIO
 
@@ -39,13 +39,13 @@ EXIT_ERROR = 1
 EXIT_PARTIAL = 3
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     json = "json"
     md = "md"
     html = "html"
 
 
-class InputFormat(str, Enum):
+class InputFormat(StrEnum):
     auto = "auto"
     text = "text"
     html = "html"
@@ -71,26 +71,54 @@ def _check_date(value: str | None) -> str | None:
 
 @app.command()
 def analyze(
-    input: Annotated[str, typer.Argument(help="A file, a URL (http/https) or - for standard input.")],
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.json,
+    input: Annotated[
+        str, typer.Argument(help="A file, a URL (http/https) or - for standard input.")
+    ],
+    format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.json,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Write here instead of standard output (a directory for md/html of many articles)."),
+        typer.Option(
+            "--out",
+            "-o",
+            help="Write here instead of standard output (a directory for md/html of many articles).",
+        ),
     ] = None,
     published: Annotated[str | None, typer.Option(help="Publication date, YYYY-MM-DD.")] = None,
-    outlet: Annotated[str | None, typer.Option(help="The outlet that published the article.")] = None,
-    title: Annotated[str | None, typer.Option(help="The article's title, if the input lacks one.")] = None,
-    input_format: Annotated[InputFormat, typer.Option("--input-format", help="Reader to use.")] = InputFormat.auto,
+    outlet: Annotated[
+        str | None, typer.Option(help="The outlet that published the article.")
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option(help="The article's title, if the input lacks one.")
+    ] = None,
+    input_format: Annotated[
+        InputFormat, typer.Option("--input-format", help="Reader to use.")
+    ] = InputFormat.auto,
     fields: Annotated[
         str | None,
-        typer.Option(help="CSV/JSONL column mapping, e.g. text=article_content,title=article_title,id=unit_id"),
+        typer.Option(
+            help="CSV/JSONL column mapping, e.g. text=article_content,title=article_title,id=unit_id"
+        ),
     ] = None,
-    language: Annotated[str | None, typer.Option(help="Override the detected language (e.g. en).")] = None,
-    allow_private: Annotated[bool, typer.Option(help="Allow fetching private and loopback addresses.")] = False,
-    fetch_links: Annotated[bool, typer.Option(help="For feeds: fetch each entry's linked page.")] = False,
-    max_bytes: Annotated[int, typer.Option(help="Size limit for one input or article, in bytes.")] = DEFAULT_MAX_BYTES,
-    timeout: Annotated[float, typer.Option(help="Time limit for fetching a URL, in seconds.")] = 20.0,
-    failures: Annotated[Path | None, typer.Option(help="Write failed inputs here as JSON lines.")] = None,
+    language: Annotated[
+        str | None, typer.Option(help="Override the detected language (e.g. en).")
+    ] = None,
+    allow_private: Annotated[
+        bool, typer.Option(help="Allow fetching private and loopback addresses.")
+    ] = False,
+    fetch_links: Annotated[
+        bool, typer.Option(help="For feeds: fetch each entry's linked page.")
+    ] = False,
+    max_bytes: Annotated[
+        int, typer.Option(help="Size limit for one input or article, in bytes.")
+    ] = DEFAULT_MAX_BYTES,
+    timeout: Annotated[
+        float, typer.Option(help="Time limit for fetching a URL, in seconds.")
+    ] = 20.0,
+    failures: Annotated[
+        Path | None, typer.Option(help="Write failed inputs here as JSON lines.")
+    ] = None,
 ) -> None:
     """Analyse an article (or every article in a JSONL/CSV/WARC/feed file) and write the result."""
     from claimscope.ingest.auto import ReadOptions, is_corpus, read
@@ -131,7 +159,7 @@ def _set_language(items: Iterator[Article | Failure], language: str) -> Iterator
 
 
 def _run_single(items: Iterator[Article | Failure], fmt: OutputFormat, out: Path | None) -> int:
-    from claimscope.analyze import analyze_many
+    from claimscope.pipeline import analyze_many
     from claimscope.report import render
 
     with _status("Analysing"):
@@ -146,9 +174,12 @@ def _run_single(items: Iterator[Article | Failure], fmt: OutputFormat, out: Path
 
 
 def _run_batch(
-    items: Iterator[Article | Failure], fmt: OutputFormat, out: Path | None, failures_path: Path | None
+    items: Iterator[Article | Failure],
+    fmt: OutputFormat,
+    out: Path | None,
+    failures_path: Path | None,
 ) -> int:
-    from claimscope.analyze import analyze_many
+    from claimscope.pipeline import analyze_many
     from claimscope.report import render
 
     if fmt is not OutputFormat.json and out is None:
@@ -168,7 +199,9 @@ def _run_batch(
             for result in analyze_many(items):
                 if isinstance(result, Failure):
                     failed += 1
-                    err.print(f"[yellow]failed:[/] {result.source}: {result.reason}", highlight=False)
+                    err.print(
+                        f"[yellow]failed:[/] {result.source}: {result.reason}", highlight=False
+                    )
                     if fail_file:
                         fail_file.write(json.dumps(result.model_dump(), ensure_ascii=False) + "\n")
                 else:
@@ -246,7 +279,7 @@ def version() -> None:
     for name in MODEL_PACKAGES:
         try:
             meta = spacy.util.get_package_version(name)
-        except Exception:  # noqa: BLE001
+        except Exception:
             meta = None
         if meta:
             model = f"{name} {meta}"

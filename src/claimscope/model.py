@@ -214,7 +214,9 @@ class Voice(_Model):
 
 
 class Analysis(_Model):
-    schema_: Literal["claimscope.analysis/1"] = Field(default=SCHEMA_VERSION, alias="schema")
+    schema_: Literal["claimscope.analysis/1"] = Field(
+        default="claimscope.analysis/1", alias="schema"
+    )
     article: Article
     attributions: list[Attribution] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
@@ -242,9 +244,9 @@ class Analysis(_Model):
     def _spans(self) -> list[tuple[str, int, int, str]]:
         out: list[tuple[str, int, int, str]] = []
 
-        def add(where: str, s: Span | Claim | TimeExpression | Finding | None) -> None:
-            if s is not None:
-                out.append((where, s.start, s.end, s.text))
+        def add(where: str, span: Span | Claim | TimeExpression | Finding | None) -> None:
+            if span is not None:
+                out.append((where, span.start, span.end, span.text))
 
         for a in self.attributions:
             add(f"attribution {a.id} cue", a.cue)
@@ -253,10 +255,10 @@ class Analysis(_Model):
                 add(f"attribution {a.id} content", c)
             for r in a.via:
                 add(f"attribution {a.id} via", r.source)
-        for c in self.claims:
-            add(f"claim {c.id}", c)
-            for h in c.hedges:
-                add(f"claim {c.id} hedge", h)
+        for claim in self.claims:
+            add(f"claim {claim.id}", claim)
+            for h in claim.hedges:
+                add(f"claim {claim.id} hedge", h)
         for e in self.entities:
             for m in e.mentions:
                 add(f"entity {e.id} mention", m)

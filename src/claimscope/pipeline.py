@@ -73,7 +73,9 @@ def analyze_many(
         try:
             yield analysis_from_doc(doc)
         except Exception as e:  # one broken article must not end a batch run
-            yield Failure(source=doc._.article.source or doc._.article.id, reason=str(e), stage="analyze")
+            yield Failure(
+                source=doc._.article.source or doc._.article.id, reason=str(e), stage="analyze"
+            )
         next_out += 1
     for seq in sorted(waiting):
         yield waiting.pop(seq)

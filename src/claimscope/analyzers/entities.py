@@ -106,7 +106,7 @@ def _last_name(name: str) -> str:
 
 
 def _fold_acronyms(doc: Doc, groups: list[_Group]) -> list[_Group]:
-    """"Organization for the Prohibition of Chemical Weapons (OPCW)": OPCW joins the long name."""
+    """ "Organization for the Prohibition of Chemical Weapons (OPCW)": OPCW joins the long name."""
     by_mention = {(m.start_char, m.end_char): g for g in groups for m in g.mentions}
     merged: set[int] = set()
     for g in groups:

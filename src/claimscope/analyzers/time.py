@@ -29,9 +29,13 @@ _DATES = re.compile(
     "|".join(
         [
             # September 12, 2018 / Sept. 12 2018
-            _MONTH.format(g="m1") + r"\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?,?\s+" + _YEAR.format(g="y1"),
+            _MONTH.format(g="m1")
+            + r"\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?,?\s+"
+            + _YEAR.format(g="y1"),
             # 12 September 2018
-            r"(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH.format(g="m2") + r",?\s+"
+            r"(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?"
+            + _MONTH.format(g="m2")
+            + r",?\s+"
             + _YEAR.format(g="y2"),
             # 2018-09-12
             _YEAR.format(g="y3") + r"-(?P<m3>[01]\d)-(?P<d3>[0-3]\d)",
@@ -65,7 +69,9 @@ def explicit_dates(text: str) -> list[TimeExpression]:
         if not _word_bounded(text, m.start(), m.end()):
             continue
         out.append(
-            TimeExpression(start=m.start(), end=m.end(), text=m.group(), value=value, basis="explicit")
+            TimeExpression(
+                start=m.start(), end=m.end(), text=m.group(), value=value, basis="explicit"
+            )
         )
     return out
 

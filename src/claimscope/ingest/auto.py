@@ -139,8 +139,12 @@ def _read_url(spec: str, opts: ReadOptions, meta: dict[str, str]) -> Iterator[Ar
         from claimscope.ingest.feed import read_feed
 
         fetched = fetch(spec, opts.fetch, accept=FEED_TYPES)
-        yield from read_feed(fetched.data, fetch_links=opts.fetch_links, fetch_options=opts.fetch,
-                             max_bytes=opts.max_bytes)
+        yield from read_feed(
+            fetched.data,
+            fetch_links=opts.fetch_links,
+            fetch_options=opts.fetch,
+            max_bytes=opts.max_bytes,
+        )
         return
     yield _override(read_url(spec, opts.fetch, **meta), opts)
 
@@ -161,8 +165,9 @@ def _read_corpus(path: Path, fmt: str, opts: ReadOptions) -> Iterator[Article | 
     else:
         from claimscope.ingest.feed import read_feed
 
-        yield from read_feed(path, fetch_links=opts.fetch_links, fetch_options=opts.fetch,
-                             max_bytes=opts.max_bytes)
+        yield from read_feed(
+            path, fetch_links=opts.fetch_links, fetch_options=opts.fetch, max_bytes=opts.max_bytes
+        )
 
 
 def with_format(options: ReadOptions, fmt: str) -> ReadOptions:

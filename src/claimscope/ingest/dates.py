@@ -52,8 +52,28 @@ def parse_dateline(line: str) -> str | None:
         return None
     leftover = " ".join(rest)
     words = re.findall(r"[A-Za-z]{2,}", leftover)
-    allowed = {"published", "updated", "posted", "last", "on", "at", "gmt", "utc", "am", "pm", "edt",
-               "est", "bst", "cet", "cest", "tehran", "time", "local", "date", "modified"}
+    allowed = {
+        "published",
+        "updated",
+        "posted",
+        "last",
+        "on",
+        "at",
+        "gmt",
+        "utc",
+        "am",
+        "pm",
+        "edt",
+        "est",
+        "bst",
+        "cet",
+        "cest",
+        "tehran",
+        "time",
+        "local",
+        "date",
+        "modified",
+    }
     if any(w.lower() not in allowed for w in words) or d.year < 1800:
         return None
     return d.date().isoformat()

@@ -13,6 +13,7 @@ import codecs
 import re
 import unicodedata
 from pathlib import Path
+from typing import Literal
 
 from claimscope.errors import InputError
 from claimscope.model import OffsetMap, OffsetSegment
@@ -96,7 +97,9 @@ def sniff_binary(data: bytes) -> str | None:
     return None
 
 
-def decode(data: bytes, declared: str | None = None, *, what: str = "input") -> tuple[str, list[str]]:
+def decode(
+    data: bytes, declared: str | None = None, *, what: str = "input"
+) -> tuple[str, list[str]]:
     """Decode bytes to text: BOM, then the declared encoding, then UTF-8, then detection.
 
     Returns the text and notes saying what was done when it was not plain UTF-8, so that a
@@ -112,13 +115,17 @@ def decode(data: bytes, declared: str | None = None, *, what: str = "input") -> 
             try:
                 return data.decode(enc), ([] if enc == "utf-8-sig" else [f"decoded as {enc} (BOM)"])
             except UnicodeDecodeError as e:
-                raise InputError(f"{what} starts with a {enc} byte-order mark but is not {enc}: {e}") from e
+                raise InputError(
+                    f"{what} starts with a {enc} byte-order mark but is not {enc}: {e}"
+                ) from e
     notes: list[str] = []
     if declared:
         try:
             codecs.lookup(declared)
             return data.decode(declared), (
-                [] if codecs.lookup(declared).name == "utf-8" else [f"decoded as {declared} (declared)"]
+                []
+                if codecs.lookup(declared).name == "utf-8"
+                else [f"decoded as {declared} (declared)"]
             )
         except (LookupError, UnicodeDecodeError):
             notes.append(f"declared encoding {declared!r} did not decode the {what}")
@@ -128,9 +135,15 @@ def decode(data: bytes, declared: str | None = None, *, what: str = "input") -> 
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
     if best is None or best.encoding is None:
         raise InputError(f"{what} is not valid UTF-8 and its encoding could not be detected")
+    # On short Western text the detector ties several Latin code pages (cp1250 turns "à" into "ŕ");
+    # when Windows-1252, the most common legacy encoding of news pages, decodes as cleanly, take it.
+    western = next((m for m in matches if m.encoding == "cp1252"), None)
+    if western is not None and best.encoding != "cp1252" and western.chaos <= best.chaos + 0.01:
+        best = western
     notes.append(f"{what} was not valid UTF-8; decoded as {best.encoding} (detected)")
     return str(best), notes
 
@@ -195,8 +208,8 @@ class TextBuilder:
     def text(self) -> str:
         return "".join(self._parts)
 
-    def offset_map(self, original: str = "input") -> OffsetMap:
-        return OffsetMap(original=original, segments=list(self._segments))  # type: ignore[arg-type]
+    def offset_map(self, original: Literal["input", "html"] = "input") -> OffsetMap:
+        return OffsetMap(original=original, segments=list(self._segments))
 
 
 def normalize(s: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from claimscope.errors import InputError
 from claimscope.ingest.dates import parse_dateline
@@ -24,7 +25,9 @@ from claimscope.model import Article, Removed, Section
 KEPT = ("headline", "caption", "body")
 
 _SEP = r"[/›»>|•·\\]"
-_BREADCRUMB = re.compile(rf"^[^\s/›»>|•·\\][^/›»>|•·\\]{{0,40}}(\s+{_SEP}\s+[^/›»>|•·\\]{{1,40}})+$")
+_BREADCRUMB = re.compile(
+    rf"^[^\s/›»>|•·\\][^/›»>|•·\\]{{0,40}}(\s+{_SEP}\s+[^/›»>|•·\\]{{1,40}})+$"
+)
 _NAV_LINE = re.compile(
     r"^(skip to (main )?content|menu|home|search|share( this( article| story)?)?|advertisement|"
     r"sponsored( content)?|print|email|comments?|related( articles| stories)?|most (read|popular)|"
@@ -80,7 +83,7 @@ def split_blocks(original: str) -> list[Block]:
     if blank and blocks:
         first = blocks[0]
         nl = original.find("\n", first.start, first.end)
-        if nl != -1 and _is_headline_like(original[first.start:nl].strip()):
+        if nl != -1 and _is_headline_like(original[first.start : nl].strip()):
             rest = Block(nl + 1, first.end)
             first.end = nl
             _strip(original, first)
@@ -122,7 +125,9 @@ def classify(original: str, blocks: list[Block]) -> None:
     texts = [original[b.start : b.end] for b in blocks]
     i = 0
     # Leading navigation: breadcrumbs ("News / Syria") and menu words.
-    while i < n and (_BREADCRUMB.match(texts[i]) and _words(texts[i]) <= 12 or _NAV_LINE.match(texts[i])):
+    while i < n and (
+        (_BREADCRUMB.match(texts[i]) and _words(texts[i]) <= 12) or _NAV_LINE.match(texts[i])
+    ):
         blocks[i].kind = "navigation"
         i += 1
     # Headline: the first remaining block, one short line, when something follows it.
@@ -193,7 +198,7 @@ def build_article(
     author: str | None = None,
     source: str | None = None,
     reader: str = "text",
-    offset_target: str = "input",
+    offset_target: Literal["input", "html"] = "input",
     notes: list[str] | None = None,
     language: str | None = None,
 ) -> Article:

@@ -30,11 +30,19 @@ def render_html(analysis: Analysis) -> str:
     a = analysis.article
     all_marks = marks(analysis)
     sections = [
-        {"kind": s.kind, "paragraphs": [runs(a.text, start, end, all_marks) for start, end in _paragraphs(a.text, s.start, s.end)]}
+        {
+            "kind": s.kind,
+            "paragraphs": [
+                runs(a.text, start, end, all_marks)
+                for start, end in _paragraphs(a.text, s.start, s.end)
+            ],
+        }
         for s in a.sections
     ]
-    return _env().get_template("report.html.j2").render(
-        analysis=analysis, article=a, sections=sections, version=__version__
+    return (
+        _env()
+        .get_template("report.html.j2")
+        .render(analysis=analysis, article=a, sections=sections, version=__version__)
     )
 
 

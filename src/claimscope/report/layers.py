@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from claimscope.model import Analysis
 
@@ -27,16 +28,21 @@ def marks(analysis: Analysis) -> list[Mark]:
         for e in analysis.entities
         for m in e.mentions
     ]
-    out += [Mark(t.start, t.end, "time", f"{t.text} = {t.value or '?'} ({t.basis})") for t in analysis.times]
+    out += [
+        Mark(t.start, t.end, "time", f"{t.text} = {t.value or '?'} ({t.basis})")
+        for t in analysis.times
+    ]
     return out
 
 
 def runs(text: str, start: int, end: int, all_marks: list[Mark]) -> list[Run]:
     """Split ``text[start:end]`` at every mark boundary; each run lists the marks covering it."""
     inside = [m for m in all_marks if m.end > start and m.start < end]
-    cuts = sorted({start, end, *(max(start, m.start) for m in inside), *(min(end, m.end) for m in inside)})
+    cuts = sorted(
+        {start, end, *(max(start, m.start) for m in inside), *(min(end, m.end) for m in inside)}
+    )
     out = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in pairwise(cuts):
         if b > a:
             covering = tuple(m for m in inside if m.start <= a and m.end >= b)
             out.append(Run(text[a:b], covering))

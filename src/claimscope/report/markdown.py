@@ -6,8 +6,9 @@ import re
 
 from claimscope.model import Analysis
 
-
-_INLINE = str.maketrans({c: "\\" + c for c in "\\`*_[]|~"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"})
+_INLINE = str.maketrans(
+    {c: "\\" + c for c in "\\`*_[]|~"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+)
 
 
 def _md(s: str) -> str:
@@ -19,8 +20,14 @@ def _md(s: str) -> str:
 def render_markdown(analysis: Analysis) -> str:
     a = analysis.article
     lines = [f"# {_md(a.title or 'Untitled article')}", ""]
-    meta = [("Outlet", a.outlet), ("Published", a.published), ("URL", a.url), ("Author", a.author),
-            ("Language", a.language), ("Source", a.source)]
+    meta = [
+        ("Outlet", a.outlet),
+        ("Published", a.published),
+        ("URL", a.url),
+        ("Author", a.author),
+        ("Language", a.language),
+        ("Source", a.source),
+    ]
     lines += ["| field | value |", "|---|---|"]
     lines += [f"| {k} | {_md(v)} |" for k, v in meta if v]
     lines.append("")
