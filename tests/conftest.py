@@ -42,3 +42,21 @@ def example_analysis(example_text, nlp):  # type: ignore[no-untyped-def]
     from claimscope.pipeline import analyze
 
     return analyze(read_text(example_text, source=str(EXAMPLE)), nlp=nlp)
+
+
+# Figures that tests measure (title match rate, offset-map coverage, ...) are printed at the end of
+# the run, so that CI output shows them; pytest would otherwise capture a test's own prints.
+_FIGURES: list[str] = []
+
+
+@pytest.fixture
+def report_figure():  # type: ignore[no-untyped-def]
+    """Call with a one-line figure; it is shown in the run's summary."""
+    return _FIGURES.append
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    if _FIGURES:
+        terminalreporter.section("measured figures")
+        for line in _FIGURES:
+            terminalreporter.write_line(line)
