@@ -19,15 +19,8 @@ import pytest
 
 from claimscope.errors import InputError
 from claimscope.ingest.dates import parse_date
-from claimscope.ingest.html import (
-    declared_charset,
-    decode_page,
-    headline_from_title,
-    page_title,
-    read_html,
-    read_html_file,
-    title_from_document,
-)
+from claimscope.ingest.html import declared_charset, decode_page, read_html, read_html_file
+from claimscope.ingest.html_meta import headline_from_title, page_title, title_from_document
 from claimscope.ingest.normalize import TextBuilder, normalize
 from claimscope.model import Article
 
