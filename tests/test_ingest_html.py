@@ -89,7 +89,7 @@ def test_every_page_ingests(pages: list[Page]) -> None:
         assert a.offset_map is not None and a.offset_map.original == "html"
 
 
-def test_title_matches_readability(pages: list[Page]) -> None:
+def test_title_matches_readability(pages: list[Page], report_figure: Any) -> None:
     with_title = [p for p in pages if p.expected.get("title") is not None]
     exact = [p for p in with_title if _norm(p.article.title) == _norm(p.expected["title"])]
     loose = [
@@ -103,7 +103,7 @@ def test_title_matches_readability(pages: list[Page]) -> None:
         f"title match: {len(exact)}/{len(with_title)} = {rate:.1%} exact after normalisation; "
         f"{len(loose)}/{len(with_title)} ignoring case and punctuation"
     )
-    print(figure)
+    report_figure(f"html-pages {figure}")
     misses = [
         f"{p.name}: {p.article.title!r} != {p.expected['title']!r}"
         for p in with_title
@@ -112,7 +112,7 @@ def test_title_matches_readability(pages: list[Page]) -> None:
     assert rate >= TITLE_RATE, figure + "\n" + "\n".join(misses)
 
 
-def test_metadata_flows_into_the_article(pages: list[Page]) -> None:
+def test_metadata_flows_into_the_article(pages: list[Page], report_figure: Any) -> None:
     """Byline, site name and date the page declares reach ``author``, ``outlet``, ``published``."""
 
     def agreeing(field: str, key: str, conv: Any) -> list[str]:
@@ -125,8 +125,8 @@ def test_metadata_flows_into_the_article(pages: list[Page]) -> None:
     authors = agreeing("author", "byline", _norm)
     outlets = agreeing("outlet", "siteName", _norm)
     dates = agreeing("published", "publishedTime", parse_date)
-    print(
-        f"agreeing with Readability: author {len(authors)}, outlet {len(outlets)}, "
+    report_figure(
+        f"html-pages metadata agreeing with Readability: author {len(authors)}, outlet {len(outlets)}, "
         f"published {len(dates)}"
     )
     assert authors and outlets and dates
@@ -149,7 +149,7 @@ def test_caller_metadata_wins(pages: list[Page]) -> None:
     assert (a.outlet, a.published, a.id) == ("Given Outlet", "2001-02-03", "x1")
 
 
-def test_sections_and_offsets_point_into_the_page(pages: list[Page]) -> None:
+def test_sections_and_offsets_point_into_the_page(pages: list[Page], report_figure: Any) -> None:
     mapped = total = 0
     for p in pages:
         a, markup = p.article, p.markup
@@ -174,7 +174,9 @@ def test_sections_and_offsets_point_into_the_page(pages: list[Page]) -> None:
         mapped += covered
         total += len(a.text[headline:].replace("\n\n", ""))
     coverage = mapped / total
-    print(f"offset map covers {coverage:.1%} of the article text after the headline")
+    report_figure(
+        f"html-pages offset map covers {coverage:.1%} of the article text after the headline"
+    )
     assert coverage >= COVERAGE
 
 
