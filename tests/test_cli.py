@@ -138,3 +138,23 @@ def test_batch_csv_records_failures_and_goes_on(tmp_path: Path) -> None:
     assert [d.article.id for d in docs] == ["a", "c"]
     (failed,) = [json.loads(line) for line in failures.read_text().splitlines()]
     assert "row" in failed["source"]
+
+
+def test_output_piped_into_a_closed_reader_stops_quietly(tmp_path: Path) -> None:
+    p = tmp_path / "many.csv"
+    with p.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "text"])
+        for i in range(40):
+            w.writerow([f"r{i}", "The ministry in Damascus said on Monday that talks had failed. " * 60])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "claimscope.cli", "analyze", str(p)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(100).startswith(b'{"schema"')
+    proc.stdout.close()  # like `| head -c 100`
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) != 0
+    assert stderr == ""

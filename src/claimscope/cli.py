@@ -146,6 +146,8 @@ def analyze(
             code = _run_single(items, format, out)
     except ClaimscopeError as e:
         raise _fail(str(e)) from None
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): Click stops quietly
     except OSError as e:
         raise _fail(f"{e.filename or input}: {e.strerror or e}") from None
     raise typer.Exit(code)

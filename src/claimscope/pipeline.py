@@ -41,13 +41,16 @@ def analyze_many(
     *,
     nlp: Language | None = None,
     batch_size: int = 32,
-    n_process: int = 1,
 ) -> Iterator[Analysis | Failure]:
     """Stream articles through ``nlp.pipe``; failures pass through in their place.
 
     English articles go through spaCy in batches; an ingest Failure, and an article in another
     language (reported in its notes, not mis-analysed), are emitted in input order as soon as every
     earlier article has been.
+
+    This runs in one process: the Docs carry the Article and the analyzers' results as Python
+    objects, which spaCy's ``n_process`` serialiser cannot ship. Parallel runs give each worker
+    process its own pipeline instead (the corpus engines).
     """
     pipeline = _pipeline(nlp)
     waiting: dict[int, Analysis | Failure] = {}
