@@ -68,7 +68,7 @@ def analyze_many(
                 doc.user_data["claimscope_seq"] = seq
                 yield doc
 
-    for doc in pipeline.pipe(docs(), batch_size=batch_size, n_process=n_process):
+    for doc in pipeline.pipe(docs(), batch_size=batch_size):
         seq = doc.user_data["claimscope_seq"]
         while next_out < seq:
             yield waiting.pop(next_out)
