@@ -262,6 +262,31 @@ def _progress() -> Progress:
     )
 
 
+eval_app = typer.Typer(
+    help="Measure claimscope on annotated data, next to a baseline.", no_args_is_help=True
+)
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("html-metadata")
+def eval_html_metadata(
+    pages: Annotated[
+        Path, typer.Option(help="Folder of NAME/source.html + NAME/expected-metadata.json.")
+    ],
+    limit: Annotated[
+        int | None, typer.Option(help="Only the first N pages (a quick slice).")
+    ] = None,
+) -> None:
+    """Title, author, site and date from HTML pages, against trafilatura's own metadata."""
+    from claimscope.evaluation.html_metadata import evaluate, format_table
+
+    try:
+        result = evaluate(pages, limit)
+    except ClaimscopeError as e:
+        raise _fail(str(e)) from None
+    typer.echo(format_table(result))
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the analysis document (claimscope.analysis/1)."""
