@@ -146,7 +146,9 @@ def test_output_piped_into_a_closed_reader_stops_quietly(tmp_path: Path) -> None
         w = csv.writer(f)
         w.writerow(["id", "text"])
         for i in range(40):
-            w.writerow([f"r{i}", "The ministry in Damascus said on Monday that talks had failed. " * 60])
+            w.writerow(
+                [f"r{i}", "The ministry in Damascus said on Monday that talks had failed. " * 60]
+            )
     proc = subprocess.Popen(
         [sys.executable, "-m", "claimscope.cli", "analyze", str(p)],
         stdout=subprocess.PIPE,

@@ -16,7 +16,9 @@ def test_eval_html_metadata_on_a_slice() -> None:
     r = CliRunner().invoke(app, ["eval", "html-metadata", "--pages", str(pages), "--limit", "12"])
     assert r.exit_code == 0, r.output
     assert "(12 pages, 0 failed to ingest)" in r.stdout
-    rows = {m[0]: m[1:] for m in re.findall(r"^\| (\w+) \| (\d+) \| (\d+) .*\| (\d+) ", r.stdout, re.M)}
+    rows = {
+        m[0]: m[1:] for m in re.findall(r"^\| (\w+) \| (\d+) \| (\d+) .*\| (\d+) ", r.stdout, re.M)
+    }
     assert "title" in rows
     pages_with, ours, baseline = map(int, rows["title"])
     assert 0 < pages_with <= 12 and ours <= pages_with and baseline <= pages_with

@@ -176,8 +176,13 @@ def server() -> Iterator[str]:
 def test_fetch_links_reads_the_linked_pages(server: str) -> None:
     feed = _feed(
         [
-            {"title": "Gun laws", "link": f"{server}/story", "summary": "Teaser.",
-             "published": "2015-07-24T10:00:00+00:00", "author": "Desk"},
+            {
+                "title": "Gun laws",
+                "link": f"{server}/story",
+                "summary": "Teaser.",
+                "published": "2015-07-24T10:00:00+00:00",
+                "author": "Desk",
+            },
             {"title": "Gone", "link": f"{server}/missing"},
         ]
     ).rss_str()

@@ -108,7 +108,12 @@ def test_jsonl_bad_lines_fail_in_place(tmp_path: Path) -> None:
     )
     items = list(read_jsonl(path))
     assert [type(i).__name__ for i in items] == [
-        "Article", "Failure", "Failure", "Failure", "Failure", "Article",
+        "Article",
+        "Failure",
+        "Failure",
+        "Failure",
+        "Failure",
+        "Article",
     ]
     bad_json, not_object, no_text, empty = _failures(items)
     assert bad_json.source == f"{path}#line 2"
@@ -195,8 +200,16 @@ def test_csv_metadata_flows_into_articles(tmp_path: Path) -> None:
         tmp_path / "c.csv",
         [
             ["id", "title", "text", "outlet", "published", "url", "author", "extra"],
-            ["x1", "Market struck", BODY, "Example News", "2018-03-04", "https://e.org/1", "J. Roe",
-             "ignored"],
+            [
+                "x1",
+                "Market struck",
+                BODY,
+                "Example News",
+                "2018-03-04",
+                "https://e.org/1",
+                "J. Roe",
+                "ignored",
+            ],
             ["x2", "Aid warning", BODY2, "Other", "not a date", "", "", ""],
         ],
     )
@@ -204,7 +217,12 @@ def test_csv_metadata_flows_into_articles(tmp_path: Path) -> None:
     assert isinstance(first, Article)
     assert isinstance(second, Article)
     assert (first.id, first.title, first.outlet, first.published, first.url, first.author) == (
-        "x1", "Market struck", "Example News", "2018-03-04", "https://e.org/1", "J. Roe",
+        "x1",
+        "Market struck",
+        "Example News",
+        "2018-03-04",
+        "https://e.org/1",
+        "J. Roe",
     )
     assert first.source == f"{path}#row 1"
     assert first.reader == "csv"
@@ -273,7 +291,8 @@ def test_csv_cp1252_is_decoded_and_noted(tmp_path: Path) -> None:
 def test_csv_utf16_with_bom(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("claimscope.ingest.records._HEAD_BYTES", 64)  # a head shorter than it
     path = _write_csv(
-        tmp_path / "c.csv", [["id", "text"], ["1", BODY], ["2", "Déjà vu. " + BODY2]],
+        tmp_path / "c.csv",
+        [["id", "text"], ["1", BODY], ["2", "Déjà vu. " + BODY2]],
         encoding="utf-16",
     )
     first, second = list(read_csv(path))

@@ -56,8 +56,13 @@ def _write_warc(path: Path, *, gzip_records: bool) -> Path:
             )
             _response(w, url, _html(name), "text/html; charset=utf-8")
         _response(w, "https://example.org/logo.png", b"\x89PNG\r\n\x1a\n" + bytes(64), "image/png")
-        _response(w, "https://example.org/gone", b"<html><body>Not found</body></html>",
-                  "text/html", status="404 Not Found")
+        _response(
+            w,
+            "https://example.org/gone",
+            b"<html><body>Not found</body></html>",
+            "text/html",
+            status="404 Not Found",
+        )
         w.write_record(
             w.create_warc_record(
                 "https://example.org/notes.txt",
@@ -102,8 +107,9 @@ def test_a_page_without_text_is_a_failure_in_place(tmp_path: Path) -> None:
     path = tmp_path / "x.warc.gz"
     with path.open("wb") as f:
         w = WARCWriter(f, gzip=True)
-        _response(w, "https://example.org/empty", b"<html><body><nav></nav></body></html>",
-                  "text/html")
+        _response(
+            w, "https://example.org/empty", b"<html><body><nav></nav></body></html>", "text/html"
+        )
         _response(w, PAGES[1][1], _html("bbc-1"), "text/html")
     failure, article = list(read_warc(path))
     assert isinstance(failure, Failure)

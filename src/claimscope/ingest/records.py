@@ -286,9 +286,7 @@ def _jsonl_record(raw: bytes, fmap: FieldMap, source: str, max_bytes: int) -> Ar
     except json.JSONDecodeError as e:
         return Failure(source=source, reason=f"invalid JSON: {e}")
     if not isinstance(obj, dict):
-        return Failure(
-            source=source, reason=f"line is a JSON {type(obj).__name__}, not an object"
-        )
+        return Failure(source=source, reason=f"line is a JSON {type(obj).__name__}, not an object")
     record = _JsonRecord(obj)
     return _to_article(
         record, fmap, source=source, reader="jsonl", notes=[], max_bytes=max_bytes, what="key"
