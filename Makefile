@@ -8,20 +8,24 @@ EXAMPLE ?= ../shared/examples/presstv-2018-idlib.txt
 
 .PHONY: example test lint typecheck pytest schema bench clean
 
+# Installation talks on stderr, so that `make example` prints only the analysis on stdout.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	@echo "creating $(VENV)" >&2
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --upgrade pip >&2
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
-	touch $@
+	@echo "installing claimscope into $(VENV)" >&2
+	@$(BIN)/pip install --quiet -e . >&2
+	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(VENV)/.installed $@
+	@echo "installing claimscope with the development tools into $(VENV)" >&2
+	@$(BIN)/pip install --quiet -e '.[dev]' >&2
+	@touch $(VENV)/.installed $@
 
 example: $(VENV)/.installed
-	$(BIN)/claimscope analyze $(EXAMPLE) --format json
+	@$(BIN)/claimscope analyze $(EXAMPLE) --format json
 
 test: $(VENV)/.installed-dev lint typecheck pytest
 
