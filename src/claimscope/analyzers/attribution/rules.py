@@ -1,0 +1,542 @@
+"""Rules that find attributions in a parsed Doc: a cue, the source mention and the content.
+
+Each finder reads the dependency parse and returns :class:`Candidate` records (token and character
+positions, not yet resolved to speakers). Rules are named (``Candidate.rule``) so that confidence
+can be calibrated per rule on annotated data.
+
+- verb cues: "X said (that) Y", "Y, X said", "X said: Y", "“Y,” he said, “Z”", "X told Y that Z",
+  and relays "X quoted Y as saying Z";
+- "according to X, Y";
+- the headline colon ("...: Russia");
+- agentless forms: "it is alleged that", "is said to", "stands accused of", "reportedly";
+- noun cues: "the ministry's claim that Y", "allegations that Y";
+- quoted sentences that continue the previous speaker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from claimscope.analyzers.attribution.lexicon import Lexicon
+from claimscope.analyzers.attribution.quotes import QUOTE_CHARS, Quote, quote_at
+
+_LEAD_TRIM = frozenset(",;:—–-)")
+_TRAIL_TRIM = frozenset(",;:—–-(")
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+_CLAUSES = ("ccomp", "parataxis")
+_CUT_FROM_SOURCE = ("relcl", "acl", "advcl", "punct", "cc", "prep", "case")
+
+
+@dataclass
+class Candidate:
+    rule: str
+    kind: str
+    cue: tuple[int, int]
+    cue_token: int
+    content: list[tuple[int, int]]
+    source: SpacySpan | None = None
+    via: list[SpacySpan] = field(default_factory=list)
+    speaker_from: Candidate | None = None  # quote continuation: inherit this one's speaker
+
+    @property
+    def start(self) -> int:
+        return min([self.cue[0], *(s for s, _ in self.content)])
+
+
+# --------------------------------------------------------------------------------------------
+# Spans from token sets
+
+
+def pieces(doc: Doc, tokens: Iterable[Token], quotes: list[Quote]) -> list[tuple[int, int]]:
+    """Character spans of the contiguous runs of ``tokens``, trimmed and snapped to quotations."""
+    idx = sorted({t.i for t in tokens})
+    runs: list[list[int]] = []
+    for i in idx:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    out = []
+    for run in runs:
+        span = _trim(doc, run[0], run[-1] + 1)
+        if span is None:
+            continue
+        out.append(_snap_to_quote(doc.text, span, quotes))
+    return _merge(out)
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and (doc[start].text in _LEAD_TRIM or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].text in _TRAIL_TRIM or doc[end - 1].is_space):
+        end -= 1
+    if end > start and doc[end - 1].text == "." and end - start > 1:
+        end -= 1  # the sentence's full stop is not part of reported content
+    while end > start and (doc[end - 1].text in _TRAIL_TRIM or doc[end - 1].is_space):
+        end -= 1
+    if end <= start:
+        return None
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+
+
+def _snap_to_quote(text: str, span: tuple[int, int], quotes: list[Quote]) -> tuple[int, int]:
+    """A piece that is (nearly) a whole quotation becomes that quotation, marks included."""
+    start, end = span
+    # strip a lone quote mark at either end first; the quotation snap below puts it back if whole
+    if text[start] in QUOTE_CHARS and quote_at(quotes, start, start + 1) is None:
+        start += 1
+    q = quote_at(quotes, start, end) or quote_at(quotes, start, min(end + 2, len(text)))
+    if q is None and start > 0:
+        q = quote_at(quotes, start - 1, end)
+    if q is not None:
+        inner_start, inner_end = q.inner
+        inner = max(inner_end - inner_start, 1)
+        covered = min(end, inner_end) - max(start, inner_start)
+        if covered / inner >= 0.6:
+            return q.start, q.end
+    # an opening mark inside the piece whose quotation ends just after it: include the closing mark
+    q = quote_at(quotes, start, start + 1)
+    if q is not None and q.start == start and end < q.end <= end + 3:
+        return start, q.end
+    return start, end
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def kind_of(text: str, content: list[tuple[int, int]], quotes: list[Quote]) -> str:
+    """direct: every piece is a quotation; mixed: a quotation of 3+ words inside; else indirect."""
+    if all(
+        text[s] in QUOTE_CHARS
+        and quote_at(quotes, s, e) is not None
+        and quote_at(quotes, s, e).start == s  # type: ignore[union-attr]
+        for s, e in content
+    ):
+        return "direct"
+    for s, e in content:
+        for q in quotes:
+            if s <= q.start and q.end <= e and len(text[q.start : q.end].split()) >= 3:
+                return "mixed"
+    return "indirect"
+
+
+def noun_phrase(token: Token) -> SpacySpan:
+    """The mention a subject token stands for: its subtree without clauses and side remarks."""
+    doc = token.doc
+    keep = {token.i}
+    stack = [token]
+    while stack:
+        t = stack.pop()
+        for c in t.children:
+            if c.dep_ in _CUT_FROM_SOURCE and not (
+                c.dep_ == "prep"
+                and c.head.i == token.i
+                and c.i > token.i
+                and c.lower_ in ("of", "to", "for", "at", "in")
+                and _names_org(c)
+            ):
+                continue
+            if c.dep_ == "appos" and any(x.text == "," for x in doc[min(c.i, t.i) : max(c.i, t.i)]):
+                continue  # "Muallem, the minister, said": the mention is "Muallem"
+            keep.add(c.i)
+            stack.append(c)
+    lo, hi = min(keep), max(keep) + 1
+    while lo < hi - 1 and doc[lo].is_punct:
+        lo += 1
+    while hi > lo + 1 and doc[hi - 1].is_punct:
+        hi -= 1
+    return doc[lo:hi]
+
+
+def _names_org(prep: Token) -> bool:
+    """ "Ambassador to the UN", "Minister of Defense": a prepositional part of a title."""
+    return any(t.pos_ == "PROPN" for t in prep.subtree)
+
+
+# --------------------------------------------------------------------------------------------
+# Finders
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The verb's subject, inherited through coordination and participles ("..., adding that")."""
+    seen = 0
+    t: Token | None = verb
+    while t is not None and seen < 4:
+        for c in t.children:
+            if c.dep_ in ("nsubj", "csubj"):
+                if c.tag_ in ("WP", "WDT") and t.dep_ == "relcl":
+                    return t.head  # "the minister, who said ..."
+                return c
+        if t.dep_ in ("conj", "xcomp", "advcl") and t.head.i != t.i:
+            t = t.head
+            seen += 1
+            continue
+        if t.dep_ == "relcl":
+            return t.head
+        return None
+    return None
+
+
+def verb_cues(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
+    out = []
+    verbs = lex.verbs
+    for t in doc:
+        if t.pos_ not in ("VERB", "AUX") or t.lemma_ not in verbs:
+            continue
+        group = lex.verb_group(t.lemma_)
+        if _is_passive(t):
+            continue  # agentless or by-agent passives are handled by agentless()
+        if group == "relay":
+            cand = _relay(doc, t, quotes)
+            if cand:
+                out.append(cand)
+            continue
+        comps = [c for c in t.children if c.dep_ in _CLAUSES]
+        if not comps and group == "belief" and t.lemma_ in ("want", "expect", "hope"):
+            comps = [c for c in t.children if c.dep_ == "xcomp"]
+        content_tokens: list[Token] = []
+        for c in comps:
+            content_tokens.extend(c.subtree)
+        rule = f"verb_{group}"
+        if not content_tokens and t.dep_ == "parataxis" and group == "speech":
+            # "X, he said, Y": the clause the cue interrupts is the content
+            inside = {x.i for x in t.subtree}
+            content_tokens = [x for x in t.head.subtree if x.i not in inside]
+            rule = "verb_parenthetical"
+        if not content_tokens and group == "speech":
+            colon = t.i + 1 < len(doc) and doc[t.i + 1].text == ":"
+            if colon:
+                content_tokens = list(doc[t.i + 2 : t.sent.end])
+                rule = "verb_colon"
+        if len([x for x in content_tokens if not x.is_punct]) < 2:
+            continue
+        subj = subject_of(t)
+        if subj is None or subj.i in {x.i for x in content_tokens}:
+            continue
+        if (
+            group in ("belief", "evidence")
+            and subj.pos_ == "PRON"
+            and subj.lower_ in ("i", "we", "you")
+        ):
+            rule += "_first_person"
+        content = pieces(doc, content_tokens, quotes)
+        if not content:
+            continue
+        source = noun_phrase(subj)
+        via = []
+        for c in t.children:  # "X told Reuters that ...": a media outlet addressed is a relay
+            if t.lemma_ == "tell" and c.dep_ in ("dobj", "dative") and c.ent_type_ == "ORG":
+                via.append(noun_phrase(c))
+        out.append(
+            Candidate(
+                rule=rule,
+                kind=kind_of(doc.text, content, quotes),
+                cue=_phrasal_cue(doc, t),
+                cue_token=t.i,
+                content=content,
+                source=source,
+                via=via,
+            )
+        )
+    return out
+
+
+def _phrasal_cue(doc: Doc, verb: Token) -> tuple[int, int]:
+    """The cue words: the verb with its particle and auxiliaries next to it ("has said", "pointed out")."""
+    start, end = verb.i, verb.i + 1
+    while start > 0 and doc[start - 1].dep_ in ("aux", "neg") and doc[start - 1].head.i == verb.i:
+        start -= 1
+    for c in verb.children:
+        if c.dep_ == "prt" and c.i == end:
+            end += 1
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+
+
+def _is_passive(t: Token) -> bool:
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children)
+
+
+def _relay(doc: Doc, verb: Token, quotes: list[Quote]) -> Candidate | None:
+    """ "SANA quoted the ministry as saying that Y": the ministry says Y, via SANA."""
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is None:
+        return None
+    saying = next(
+        (
+            x
+            for x in verb.subtree
+            if x.lemma_ in ("say", "tell", "state", "warn", "add") and x.i > obj.i
+        ),
+        None,
+    )
+    if saying is None:
+        return None
+    comps = [c for c in saying.children if c.dep_ in _CLAUSES]
+    if not comps:
+        return None
+    tokens = [x for c in comps for x in c.subtree]
+    content = pieces(doc, tokens, quotes)
+    subj = subject_of(verb)
+    if not content:
+        return None
+    return Candidate(
+        rule="relay_quote",
+        kind=kind_of(doc.text, content, quotes),
+        cue=(verb.idx, saying.idx + len(saying.text)),
+        cue_token=verb.i,
+        content=content,
+        source=noun_phrase(obj),
+        via=[noun_phrase(subj)] if subj is not None else [],
+    )
+
+
+def according_to(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
+    out = []
+    for t in doc:
+        if t.lower_ != "according" or t.i + 1 >= len(doc) or doc[t.i + 1].lower_ != "to":
+            continue
+        to = doc[t.i + 1]
+        pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            pobj = next((c for c in t.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            continue
+        phrase = {x.i for x in t.subtree} | {x.i for x in to.subtree}
+        head = t.head if t.head.i != t.i else t
+        if head.i in phrase:
+            sent = t.sent
+            content_tokens = [x for x in sent if x.i not in phrase]
+        else:
+            content_tokens = [x for x in head.subtree if x.i not in phrase]
+        content = pieces(doc, content_tokens, quotes)
+        if not content:
+            continue
+        out.append(
+            Candidate(
+                rule="according_to",
+                kind="according_to",
+                cue=(t.idx, to.idx + len(to.text)),
+                cue_token=t.i,
+                content=content,
+                source=noun_phrase(pobj),
+            )
+        )
+    return out
+
+
+def headline(doc: Doc, start: int, end: int, quotes: list[Quote]) -> list[Candidate]:
+    """ "Militants kidnap kids ...: Russia" (source after the colon) or "Trump: ..." (before)."""
+    span = doc.char_span(start, end, alignment_mode="contract")
+    if span is None:
+        return []
+    colons = [t for t in span if t.text == ":"]
+    if not colons:
+        return []
+    colon = colons[-1]
+    before = doc[span.start : colon.i]
+    after = doc[colon.i + 1 : span.end]
+    if 0 < len(after) <= 5 and len(before) >= 3 and _is_name(after):
+        source, content_span = after, before
+    elif 0 < len(before) <= 4 and len(after) >= 3 and _is_name(before):
+        source, content_span = before, after
+    else:
+        return []
+    content = pieces(doc, content_span, quotes)
+    if not content:
+        return []
+    return [
+        Candidate(
+            rule="headline_colon",
+            kind="headline",
+            cue=(colon.idx, colon.idx + 1),
+            cue_token=colon.i,
+            content=content,
+            source=source,
+        )
+    ]
+
+
+def _is_name(span: SpacySpan) -> bool:
+    return any(
+        t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for t in span
+    ) and not any(t.pos_ == "VERB" for t in span)
+
+
+def agentless(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
+    out = []
+    for t in doc:
+        if t.lower_ in lex.adverbs and t.dep_ == "advmod":
+            head = t.head
+            tokens = [x for x in head.subtree if x.i != t.i and x.sent == t.sent]
+            content = pieces(doc, tokens, quotes)
+            if content:
+                out.append(
+                    Candidate(
+                        "agentless_adverb", "agentless", (t.idx, t.idx + len(t.text)), t.i, content
+                    )
+                )
+            continue
+        if t.lemma_ not in lex.passive:
+            continue
+        adjectival = (
+            t.tag_ == "VBN"
+            and t.dep_ in ("acomp", "oprd")
+            and t.head.lemma_ in ("stand", "be", "remain", "seem", "appear")
+        )
+        if not (_is_passive(t) or adjectival):
+            continue
+        agent = next((c for c in t.children if c.dep_ == "agent"), None)
+        subj = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
+        comps = [c for c in t.children if c.dep_ in _CLAUSES]
+        xcomp = next((c for c in t.children if c.dep_ == "xcomp"), None)
+        of = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        cue_start = min(
+            [t.i, *(c.i for c in t.children if c.dep_ in ("auxpass", "aux", "neg") and c.i < t.i)]
+        )
+        if adjectival:
+            cue_start = min(cue_start, t.head.i)  # "stands accused of"
+        if agent is not None:
+            pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+            if pobj is None or not (comps or xcomp):
+                continue
+            tokens = [x for c in comps for x in c.subtree] or (
+                ([*subj.subtree] if subj is not None else []) + [*xcomp.subtree]  # type: ignore[union-attr]
+            )
+            content = pieces(doc, tokens, quotes)
+            if content:
+                out.append(
+                    Candidate(
+                        "passive_agent",
+                        kind_of(doc.text, content, quotes),
+                        (doc[cue_start].idx, t.idx + len(t.text)),
+                        t.i,
+                        content,
+                        source=noun_phrase(pobj),
+                    )
+                )
+            continue
+        if comps:  # "it is alleged that Y"
+            tokens = [x for c in comps for x in c.subtree]
+            rule = "agentless_it"
+        elif xcomp is not None and subj is not None:  # "he is said to have fled"
+            tokens = [*subj.subtree, *xcomp.subtree]
+            rule = "agentless_subject"
+        elif of is not None:  # "stands accused of working with militants"
+            tokens = [x for x in of.subtree if x.i != of.i]
+            end_tok = of
+            content = pieces(doc, tokens, quotes)
+            if content:
+                out.append(
+                    Candidate(
+                        "agentless_accused",
+                        "agentless",
+                        (doc[cue_start].idx, end_tok.idx + len(end_tok.text)),
+                        t.i,
+                        content,
+                    )
+                )
+            continue
+        else:
+            continue
+        content = pieces(doc, tokens, quotes)
+        if content:
+            out.append(
+                Candidate(
+                    rule, "agentless", (doc[cue_start].idx, t.idx + len(t.text)), t.i, content
+                )
+            )
+    return out
+
+
+def noun_cues(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
+    out = []
+    for t in doc:
+        if t.pos_ != "NOUN" or t.lemma_ not in lex.nouns:
+            continue
+        clause = next(
+            (
+                c
+                for c in t.children
+                if c.dep_ in ("acl", "ccomp", "relcl")
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            ),
+            None,
+        )
+        if clause is None:
+            continue
+        owner = next((c for c in t.children if c.dep_ == "poss"), None)
+        if owner is None:
+            by = next(
+                (c for c in t.children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None
+            )
+            owner = (
+                next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+            )
+        content = pieces(doc, clause.subtree, quotes)
+        if not content:
+            continue
+        out.append(
+            Candidate(
+                "noun_owner" if owner is not None else "noun_agentless",
+                ("indirect" if owner is not None else "agentless"),
+                (t.idx, t.idx + len(t.text)),
+                t.i,
+                content,
+                source=noun_phrase(owner) if owner is not None else None,
+            )
+        )
+    return out
+
+
+def continuations(doc: Doc, found: list[Candidate], quotes: list[Quote]) -> list[Candidate]:
+    """A sentence that is one quotation, with no cue of its own, continues the last speaker.
+
+    Only when the previous attribution is close (the same or the previous paragraph) and was itself
+    speech: a quotation after a paragraph of the outlet's own prose is not given a speaker.
+    """
+    covered = [(s, e) for c in found for s, e in c.content]
+    out = []
+    ordered = sorted(found, key=lambda c: c.start)
+    for q in quotes:
+        if len(doc.text[q.start : q.end].split()) < 5:
+            continue
+        if any(s <= q.start < e or q.start <= s < q.end for s, e in covered):
+            continue
+        before = [
+            c
+            for c in ordered
+            if c.start < q.start and c.kind != "agentless" and c.source is not None
+        ]
+        if not before:
+            continue
+        last = before[-1]
+        last_end = max(e for _, e in last.content)
+        gap = doc.text[last_end : q.start]
+        if gap.count("\n\n") > 1 or len(gap) > 400:
+            continue
+        span = doc.char_span(q.start, q.end, alignment_mode="expand")
+        sent_ok = span is not None and len(span.sent.text) <= (q.end - q.start) * 1.4
+        if not sent_ok:
+            continue
+        out.append(
+            Candidate(
+                "quote_continuation",
+                "direct",
+                (q.start, q.start + 1),
+                span.start if span is not None else 0,
+                [(q.start, q.end)],
+                speaker_from=last,
+            )
+        )
+    return out
