@@ -287,6 +287,33 @@ def eval_html_metadata(
     typer.echo(format_table(result))
 
 
+@eval_app.command("attribution")
+def eval_attribution(
+    polnear: Annotated[
+        Path,
+        typer.Option(help="A PolNeAR split folder (text/NAME.txt + attributions/NAME_*.ann)."),
+    ],
+    limit: Annotated[
+        int | None, typer.Option(help="Only the first N articles (a quick slice).")
+    ] = None,
+    rules_out: Annotated[
+        Path | None,
+        typer.Option(help="Write claimscope's precision per analyzer rule here, as JSON."),
+    ] = None,
+) -> None:
+    """Attributions (source, cue, content) against PolNeAR, next to textacy's direct quotations."""
+    from claimscope.evaluation.polnear import evaluate, format_report, write_rules
+
+    try:
+        with _status("Analysing PolNeAR articles"):
+            result = evaluate(polnear, limit)
+    except ClaimscopeError as e:
+        raise _fail(str(e)) from None
+    typer.echo(format_report(result))
+    if rules_out is not None:
+        write_rules(result, rules_out)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the analysis document (claimscope.analysis/1)."""
