@@ -46,14 +46,27 @@ def extract(doc: Doc, article: Article | None, entities: list[Entity]) -> list[A
     found += rules.according_to(doc, lex, quotes)
     found += rules.agentless(doc, lex, quotes)
     found += rules.noun_cues(doc, lex, quotes)
-    if article is not None:
-        for s in article.sections:
-            if s.kind == "headline":
-                found += rules.headline(doc, s.start, s.end, quotes)
+    found += rules.speaker_labels(doc, quotes)
+    headlines = [
+        (s.start, s.end) for s in (article.sections if article else []) if s.kind == "headline"
+    ]
+    if not headlines and article is not None and not article.sections:
+        first = _title_line(text)  # text given without structure: a short first line is a title
+        headlines = [first] if first else []
+    for start, end in headlines:
+        found += rules.headline(doc, start, end, quotes)
     found = _dedupe(found)
-    found += rules.continuations(doc, found, quotes)
+    rules.attach_continuations(doc, found, quotes)
     found.sort(key=lambda c: (c.start, c.cue[0]))
     return _assemble(doc, found, entities)
+
+
+def _title_line(text: str) -> tuple[int, int] | None:
+    stop = text.find("\n")
+    if stop == -1 or len(text[:stop].split()) > 25:
+        return None
+    start = len(text) - len(text.lstrip())
+    return (start, stop) if stop > start else None
 
 
 def _dedupe(found: list[rules.Candidate]) -> list[rules.Candidate]:
@@ -94,13 +107,10 @@ def _assemble(doc: Doc, found: list[rules.Candidate], entities: list[Entity]) ->
     resolver = Resolver(doc, entities, lexicon())
     confidence = rule_confidence()
     out: list[Attribution] = []
-    done: dict[int, Attribution] = {}  # candidate id -> its attribution (for continuations)
     for i, c in enumerate(found, 1):
         speaker = None
         if c.source is not None:
             speaker = resolver.resolve(c.source)
-        elif c.speaker_from is not None and id(c.speaker_from) in done:
-            speaker = done[id(c.speaker_from)].speaker
         via = [_relay(resolver, v, text) for v in c.via]
         # nested: this cue sits inside another attribution's content, so that speaker relays it
         for outer, attr in zip(found, out, strict=False):
@@ -129,7 +139,6 @@ def _assemble(doc: Doc, found: list[rules.Candidate], entities: list[Entity]) ->
             rule=c.rule,
         )
         out.append(a)
-        done[id(c)] = a
     return out
 
 

@@ -15,6 +15,10 @@ class Lexicon:
     belief: frozenset[str]
     evidence: frozenset[str]
     relay: frozenset[str]
+    objects: frozenset[str]
+    prepositional: frozenset[str]
+    prepositions: frozenset[str]
+    intention: frozenset[str]
     nouns: frozenset[str]
     according: tuple[tuple[str, ...], ...]  # phrases as word tuples, longest first
     passive: frozenset[str]
@@ -24,11 +28,29 @@ class Lexicon:
 
     @property
     def verbs(self) -> frozenset[str]:
-        return self.speech | self.judgement | self.belief | self.evidence | self.relay
+        return (
+            self.speech
+            | self.judgement
+            | self.belief
+            | self.evidence
+            | self.relay
+            | self.objects
+            | self.prepositional
+            | self.intention
+        )
 
     def verb_group(self, lemma: str) -> str | None:
         """Which group a verb lemma belongs to (the first that has it), for rules and confidence."""
-        for name in ("relay", "speech", "judgement", "evidence", "belief"):
+        for name in (
+            "relay",
+            "speech",
+            "judgement",
+            "evidence",
+            "belief",
+            "objects",
+            "prepositional",
+            "intention",
+        ):
             if lemma in getattr(self, name):
                 return name
         return None
@@ -47,6 +69,10 @@ def lexicon() -> Lexicon:
         belief=frozenset(verbs["belief"]["lemmas"]),
         evidence=frozenset(verbs["evidence"]["lemmas"]),
         relay=frozenset(verbs["relay"]["lemmas"]),
+        objects=frozenset(verbs["object"]["lemmas"]),
+        prepositional=frozenset(verbs["prepositional"]["lemmas"]),
+        prepositions=frozenset(verbs["prepositional"]["prepositions"]),
+        intention=frozenset(verbs["intention"]["lemmas"]),
         nouns=frozenset(raw["nouns"]["lemmas"]),
         according=tuple(phrases),
         passive=frozenset(raw["agentless"]["passive_lemmas"]),

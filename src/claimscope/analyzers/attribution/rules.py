@@ -15,6 +15,7 @@ can be calibrated per rule on annotated data.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -40,7 +41,6 @@ class Candidate:
     content: list[tuple[int, int]]
     source: SpacySpan | None = None
     via: list[SpacySpan] = field(default_factory=list)
-    speaker_from: Candidate | None = None  # quote continuation: inherit this one's speaker
 
     @property
     def start(self) -> int:
@@ -66,7 +66,7 @@ def pieces(doc: Doc, tokens: Iterable[Token], quotes: list[Quote]) -> list[tuple
         if span is None:
             continue
         out.append(_snap_to_quote(doc.text, span, quotes))
-    return _merge(out)
+    return merge_spans(out)
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
@@ -98,6 +98,11 @@ def _snap_to_quote(text: str, span: tuple[int, int], quotes: list[Quote]) -> tup
         covered = min(end, inner_end) - max(start, inner_start)
         if covered / inner >= 0.6:
             return q.start, q.end
+    # content that begins where a quotation begins is the whole quotation, over sentence ends:
+    # the parse stops at the first sentence of "He said, “A. B. C.”"
+    q = quote_at(quotes, max(start - 1, 0), max(start - 1, 0) + 1)
+    if q is not None and q.start in (start, start - 1) and q.end > end:
+        return q.start, q.end
     # an opening mark inside the piece whose quotation ends just after it: include the closing mark
     q = quote_at(quotes, start, start + 1)
     if q is not None and q.start == start and end < q.end <= end + 3:
@@ -105,7 +110,7 @@ def _snap_to_quote(text: str, span: tuple[int, int], quotes: list[Quote]) -> tup
     return start, end
 
 
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for s, e in sorted(spans):
         if out and s <= out[-1][1]:
@@ -192,64 +197,202 @@ def verb_cues(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
     out = []
     verbs = lex.verbs
     for t in doc:
-        if t.pos_ not in ("VERB", "AUX") or t.lemma_ not in verbs:
+        if t.pos_ not in ("VERB", "AUX"):
             continue
-        group = lex.verb_group(t.lemma_)
+        if t.lemma_ not in verbs and not _that_clause(t):
+            continue
         if _is_passive(t):
             continue  # agentless or by-agent passives are handled by agentless()
-        if group == "relay":
+        if _bare_infinitive(t):
+            continue
+        if t.lemma_ in lex.relay:
             cand = _relay(doc, t, quotes)
             if cand:
                 out.append(cand)
+                continue
+        found = _verb_content(doc, t, lex, quotes)
+        if found is None:
             continue
-        comps = [c for c in t.children if c.dep_ in _CLAUSES]
-        if not comps and group == "belief" and t.lemma_ in ("want", "expect", "hope"):
-            comps = [c for c in t.children if c.dep_ == "xcomp"]
-        content_tokens: list[Token] = []
-        for c in comps:
-            content_tokens.extend(c.subtree)
-        rule = f"verb_{group}"
-        if not content_tokens and t.dep_ == "parataxis" and group == "speech":
-            # "X, he said, Y": the clause the cue interrupts is the content
-            inside = {x.i for x in t.subtree}
-            content_tokens = [x for x in t.head.subtree if x.i not in inside]
-            rule = "verb_parenthetical"
-        if not content_tokens and group == "speech":
-            colon = t.i + 1 < len(doc) and doc[t.i + 1].text == ":"
-            if colon:
-                content_tokens = list(doc[t.i + 2 : t.sent.end])
-                rule = "verb_colon"
-        if len([x for x in content_tokens if not x.is_punct]) < 2:
-            continue
+        if found[0] == "verb_clause" and t.lemma_ not in verbs:
+            if not _speaker_like(subject_of(t)):
+                continue
+            found = ("verb_that", found[1], found[2])
+        rule, content_tokens, cue_end = found
         subj = subject_of(t)
         if subj is None or subj.i in {x.i for x in content_tokens}:
             continue
-        if (
-            group in ("belief", "evidence")
-            and subj.pos_ == "PRON"
-            and subj.lower_ in ("i", "we", "you")
-        ):
-            rule += "_first_person"
+        group = lex.verb_group(t.lemma_)
+        if group in ("belief", "evidence") and rule == "verb_clause":
+            if subj.lower_ in ("i", "we", "you"):
+                continue  # "I think", "you know": a speaker's hedge, not a new source
+            rule = f"verb_{group}"
         content = pieces(doc, content_tokens, quotes)
         if not content:
             continue
-        source = noun_phrase(subj)
         via = []
         for c in t.children:  # "X told Reuters that ...": a media outlet addressed is a relay
             if t.lemma_ == "tell" and c.dep_ in ("dobj", "dative") and c.ent_type_ == "ORG":
                 via.append(noun_phrase(c))
+        cue = _phrasal_cue(doc, t)
+        if cue_end is not None:
+            cue = (cue[0], doc[cue_end].idx + len(doc[cue_end].text))
         out.append(
             Candidate(
                 rule=rule,
                 kind=kind_of(doc.text, content, quotes),
-                cue=_phrasal_cue(doc, t),
+                cue=cue,
                 cue_token=t.i,
                 content=content,
-                source=source,
+                source=noun_phrase(subj),
                 via=via,
             )
         )
     return out
+
+
+_NOT_CUES = frozenset(
+    {
+        "be",
+        "have",
+        "do",
+        "make",
+        "ensure",
+        "mean",
+        "seem",
+        "appear",
+        "so",
+        "given",
+        "provided",
+        "feel",
+    }
+)
+
+
+def _that_clause(t: Token) -> bool:
+    """A verb taking a that-clause ("made clear that", "argued that"): reported content."""
+    if t.lemma_ in _NOT_CUES:
+        return False
+    return any(
+        c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        for c in t.children
+    )
+
+
+def _speaker_like(t: Token | None) -> bool:
+    """A subject that can be a source: a person, an organisation, or a personal pronoun."""
+    if t is None:
+        return False
+    if t.lower_ in ("he", "she", "they", "we", "i"):
+        return True
+    if t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+        return True
+    return t.pos_ == "PROPN"
+
+
+def _bare_infinitive(t: Token) -> bool:
+    """ "the first one to say ...": an infinitive whose subject is not a source in the text.
+
+    "went on to say", "declined to say" and the like keep the subject of the verb they complete.
+    """
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children):
+        return False
+    return not (t.dep_ == "xcomp" and t.head.pos_ in ("VERB", "AUX"))
+
+
+def _verb_content(
+    doc: Doc, t: Token, lex: Lexicon, quotes: list[Quote]
+) -> tuple[str, list[Token], int | None] | None:
+    """What a cue verb attributes, by the first construction that applies.
+
+    Returns the rule, the content tokens, and the last token of the cue when the cue takes in a
+    preposition ("called for").
+    """
+    tokens: list[Token] = [x for c in t.children if c.dep_ in _CLAUSES for x in c.subtree]
+    if _enough(tokens):
+        return "verb_clause", tokens, None
+    if t.dep_ == "parataxis" and t.lemma_ in lex.speech:
+        # "X, he said, Y": the clause the cue interrupts is the content
+        inside = {x.i for x in t.subtree}
+        tokens = [x for x in t.head.subtree if x.i not in inside]
+        if _enough(tokens):
+            return "verb_parenthetical", tokens, None
+    if t.lemma_ in lex.speech and t.i + 1 < len(doc) and doc[t.i + 1].text == ":":
+        tokens = list(doc[t.i + 2 : t.sent.end])
+        if _enough(tokens):
+            return "verb_colon", tokens, None
+    dobj = next((c for c in t.children if c.dep_ == "dobj"), None)
+    xcomp = next((c for c in t.children if c.dep_ == "xcomp" and c.i > t.i), None)
+    if t.lemma_ in lex.speech:
+        quoted = _adjacent_quote(doc, t, quotes)
+        if quoted is not None:
+            return "verb_quote", quoted, None
+        if xcomp is not None and dobj is None and _enough(list(xcomp.subtree), 3):
+            return "verb_clause", list(xcomp.subtree), None  # "He said legalizing it could ..."
+        answer = next((c for c in t.children if c.dep_ in ("intj", "dobj") and c.i > t.i), None)
+        if (
+            answer is not None
+            and t.lemma_ in ("say", "tell", "answer", "reply")
+            and len(list(answer.subtree)) <= 3
+        ):
+            return "verb_object", list(answer.subtree), None  # "said so", "said no"
+    if xcomp is not None and t.lemma_ in lex.intention:
+        tokens = [*(dobj.subtree if dobj is not None and dobj.i < xcomp.i else []), *xcomp.subtree]
+        if _enough(tokens):
+            return "verb_xcomp", tokens, None
+    if dobj is not None and t.lemma_ in lex.objects:
+        tokens = list(dobj.subtree)
+        for c in t.children:  # "called him a liar", "described it as a step forward"
+            if c.i > dobj.i and (
+                c.dep_ in ("oprd", "xcomp", "ccomp") or (c.dep_ == "prep" and c.lower_ == "as")
+            ):
+                tokens.extend(c.subtree)
+        if _enough(tokens, 1):
+            return "verb_object", tokens, None
+    if t.lemma_ in lex.prepositional:
+        prep = next(
+            (
+                c
+                for c in t.children
+                if c.dep_ == "prep" and c.lower_ in lex.prepositions and c.i > t.i
+            ),
+            None,
+        )
+        if prep is not None:
+            tokens = [x for c in prep.children if c.dep_ in ("pobj", "pcomp") for x in c.subtree]
+            if _enough(tokens, 1):
+                return "verb_prep", tokens, prep.i
+    return None
+
+
+def _adjacent_quote(doc: Doc, t: Token, quotes: list[Quote]) -> list[Token] | None:
+    """A quotation the parse left unattached: “...,” he said. / He said “...”."""
+    subj = subject_of(t)
+    left = min(t.i, subj.i) if subj is not None else t.i
+    start_char = doc[left].idx
+    end_char = t.idx + len(t.text)
+    for q in quotes:
+        if 0 <= start_char - q.end <= 2 and doc.text[q.end - 2 : q.end].strip(' ”"’') in (
+            "",
+            ",",
+            ".",
+            "!",
+            "?",
+            ",”",
+            "!”",
+            "?”",
+        ):
+            span = doc.char_span(q.start, q.end, alignment_mode="contract")
+            return list(span) if span is not None else None
+        if 0 <= q.start - end_char <= 2:
+            span = doc.char_span(q.start, q.end, alignment_mode="contract")
+            return list(span) if span is not None else None
+        if q.start > end_char + 2:
+            break
+    return None
+
+
+def _enough(tokens: list[Token], minimum: int = 2) -> bool:
+    return sum(1 for x in tokens if not x.is_punct) >= minimum
 
 
 def _phrasal_cue(doc: Doc, verb: Token) -> tuple[int, int]:
@@ -459,6 +602,43 @@ def agentless(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
     return out
 
 
+_LABEL = re.compile(r"([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ \t]+(?=\S)")
+
+
+def speaker_labels(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
+    """Transcripts and interviews: a paragraph that starts "TRUMP: ..." or "Mr. Smith: ..."."""
+    out = []
+    text = doc.text
+    pos = 0
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end == -1 else end
+        m = _LABEL.match(text, pos, end)
+        if m is not None and (m.group(1).isupper() or len(m.group(1).split()) <= 3):
+            label = doc.char_span(m.start(1), m.end(1), alignment_mode="contract")
+            body = doc.char_span(m.end(), end, alignment_mode="contract")
+            if (
+                label is not None
+                and body is not None
+                and len(body) >= 2
+                and any(t.pos_ == "PROPN" or t.text.isupper() for t in label)
+            ):
+                content = pieces(doc, body, quotes)
+                if content:
+                    out.append(
+                        Candidate(
+                            "speaker_label",
+                            "direct",
+                            (m.end(1), m.end(1) + 1),
+                            label.end,
+                            content,
+                            source=label,
+                        )
+                    )
+        pos = end + 1
+    return out
+
+
 def noun_cues(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
     out = []
     for t in doc:
@@ -499,19 +679,19 @@ def noun_cues(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
     return out
 
 
-def continuations(doc: Doc, found: list[Candidate], quotes: list[Quote]) -> list[Candidate]:
+def attach_continuations(doc: Doc, found: list[Candidate], quotes: list[Quote]) -> None:
     """A sentence that is one quotation, with no cue of its own, continues the last speaker.
 
-    Only when the previous attribution is close (the same or the previous paragraph) and was itself
-    speech: a quotation after a paragraph of the outlet's own prose is not given a speaker.
+    “We will respond,” he said. “Nobody should doubt it.” is one statement: the second quotation
+    joins the first attribution's content (as annotated corpora such as PolNeAR count it). Only
+    when that attribution is close (the same or the next paragraph) and has a speaker: a quotation
+    after a stretch of the outlet's own prose is not given one.
     """
-    covered = [(s, e) for c in found for s, e in c.content]
-    out = []
     ordered = sorted(found, key=lambda c: c.start)
     for q in quotes:
         if len(doc.text[q.start : q.end].split()) < 5:
             continue
-        if any(s <= q.start < e or q.start <= s < q.end for s, e in covered):
+        if any(s <= q.start < e or q.start <= s < q.end for c in found for s, e in c.content):
             continue
         before = [
             c
@@ -523,20 +703,10 @@ def continuations(doc: Doc, found: list[Candidate], quotes: list[Quote]) -> list
         last = before[-1]
         last_end = max(e for _, e in last.content)
         gap = doc.text[last_end : q.start]
-        if gap.count("\n\n") > 1 or len(gap) > 400:
+        if gap.count("\n\n") > 1 or len(gap) > 400 or last_end > q.start:
             continue
         span = doc.char_span(q.start, q.end, alignment_mode="expand")
-        sent_ok = span is not None and len(span.sent.text) <= (q.end - q.start) * 1.4
-        if not sent_ok:
-            continue
-        out.append(
-            Candidate(
-                "quote_continuation",
-                "direct",
-                (q.start, q.start + 1),
-                span.start if span is not None else 0,
-                [(q.start, q.end)],
-                speaker_from=last,
-            )
-        )
-    return out
+        if span is None or len(span.sent.text) > (q.end - q.start) * 1.4:
+            continue  # the quotation is part of a longer sentence: not a follow-on
+        last.content = merge_spans([*last.content, (q.start, q.end)])
+        last.kind = kind_of(doc.text, last.content, quotes)

@@ -161,13 +161,11 @@ class Resolver:
     def _before(self, position: int) -> list[Known]:
         return [k for k in self.known if k.position < position]
 
-    def _resolve(self, mention: SpacySpan) -> Speaker:
+    def _resolve(self, mention: SpacySpan) -> Speaker | None:
         root = mention.root
         low = root.lower_
         if root.pos_ == "PRON":
-            return self._pronoun(low, mention.start_char) or Speaker(
-                name=mention.text, type="unknown"
-            )
+            return self._pronoun(low, mention.start_char)
         if any(t.dep_ == "cc" for t in mention):  # "Damascus and Moscow"
             types = {self._type_of(t) for t in mention if t.dep_ == "conj" or t.i == root.i}
             return Speaker(
