@@ -51,7 +51,7 @@ def test_example_relay_agentless_headline_and_scare_quotes(example_analysis: Ana
     assert headline.content[0].text.startswith("Militants kidnap kids")
     # the scare-quoted label is not speech
     assert not any(
-        "aid group" == c.text.strip('“”"') for a in example_analysis.attributions for c in a.content
+        c.text.strip('“”"') == "aid group" for a in example_analysis.attributions for c in a.content
     )
     assert not any(a.cue.text in ("“", "”") for a in example_analysis.attributions)
 
