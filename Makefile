@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 EXAMPLE ?= ../shared/examples/presstv-2018-idlib.txt
 
-.PHONY: example test lint typecheck pytest schema bench clean
+.PHONY: example test lint typecheck pytest schema calibrate bench clean
 
 # Installation talks on stderr, so that `make example` prints only the analysis on stdout.
 $(BIN)/python:
@@ -41,6 +41,10 @@ pytest: $(VENV)/.installed-dev
 
 schema: $(VENV)/.installed
 	$(BIN)/python -c "from claimscope.model import json_schema_text; open('src/claimscope/schema/analysis.schema.json', 'w').write(json_schema_text())"
+
+# Per-rule confidence of the attribution analyzer, measured on PolNeAR's training split.
+calibrate: $(VENV)/.installed-dev
+	$(BIN)/claimscope eval attribution --polnear ../shared/data/polnear/train --rules-out src/claimscope/analyzers/attribution/confidence.json
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_ingest.py

@@ -29,13 +29,21 @@ DEFAULT_CONFIDENCE = 0.5
 
 @lru_cache(maxsize=1)
 def rule_confidence() -> dict[str, float]:
-    """Per-rule precision measured on PolNeAR train (see docs/evaluation.md for the command)."""
+    """Per-rule precision on PolNeAR train, smoothed: (matched + 1) / (total + 2).
+
+    ``confidence.json`` is the ``--rules-out`` file of ``claimscope eval attribution --polnear
+    ../shared/data/polnear/train`` (``make calibrate``): counts per rule, no text. Smoothing keeps a
+    rule seen a handful of times away from 0 and 1.
+    """
     path = files("claimscope.analyzers.attribution").joinpath("confidence.json")
     try:
         data = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         return {}
-    return {k: float(v) for k, v in data.get("rules", {}).items()}
+    return {
+        rule: round((v["matched"] + 1) / (v["total"] + 2), 3)
+        for rule, v in data.get("rules", {}).items()
+    }
 
 
 def extract(doc: Doc, article: Article | None, entities: list[Entity]) -> list[Attribution]:
