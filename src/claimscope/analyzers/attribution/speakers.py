@@ -203,7 +203,7 @@ class Resolver:
             if lemma in self.lex.anonymous:
                 return Speaker(name=_clean(mention.text), type="anonymous")
         typ = "ORG" if lemma in _ORG_HEADS else self._type_of(root)
-        ent = next((self._entity_id(t) for t in mention if self._entity_id(t)), None)
+        ent = self._entity_id(root)  # "Russia's military" is not the entity Russia
         return Speaker(name=_clean(mention.text), entity=ent, type=typ)
 
     def _titled_person(self, mention: SpacySpan) -> Speaker | None:
@@ -263,10 +263,19 @@ class Resolver:
                 if k.speaker.type == "PERSON":
                     return k.speaker
             return None
-        if low in _GROUP_PRONOUNS or low == "it":
+        if low == "it":
             for k in reversed(before):
-                if k.speaker.type in ("ORG", "GPE", "NORP", "group", "anonymous"):
+                if k.speaker.type == "ORG":
                     return k.speaker
+        elif low in _GROUP_PRONOUNS:
+            # "they" refers to speakers only when the last one was itself plural ("officials",
+            # "Damascus and Moscow"); it as often means a group just talked about (the militants)
+            if (
+                before
+                and before[-1].speaker.type in ("group", "anonymous")
+                or (before and " and " in before[-1].speaker.name)
+            ):
+                return before[-1].speaker
         return None
 
     def _type_of(self, t: Token) -> str:
