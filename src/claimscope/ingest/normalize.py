@@ -52,7 +52,8 @@ _MAGIC = [
     (b"\x1f\x8b", "gzip-compressed data"),
     (b"\x7fELF", "an executable"),
 ]
-_BOMS = [
+# Byte-order marks and the codec each one names (UTF-32 before UTF-16: their BOMs share a prefix).
+BOMS = [
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -86,7 +87,7 @@ def sniff_binary(data: bytes) -> str | None:
     for magic, what in _MAGIC:
         if data.startswith(magic):
             return what
-    if any(data.startswith(bom) for bom, _ in _BOMS):
+    if any(data.startswith(bom) for bom, _ in BOMS):
         return None
     head = data[:8192]
     if b"\x00" in head:
@@ -110,7 +111,7 @@ def decode(
     binary = sniff_binary(data)
     if binary:
         raise InputError(f"{what} is not text: it looks like {binary}")
-    for bom, enc in _BOMS:
+    for bom, enc in BOMS:
         if data.startswith(bom):
             try:
                 return data.decode(enc), ([] if enc == "utf-8-sig" else [f"decoded as {enc} (BOM)"])

@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from claimscope.errors import InputError
 from claimscope.ingest.dates import parse_date
-from claimscope.ingest.normalize import DEFAULT_MAX_BYTES, decode
+from claimscope.ingest.normalize import BOMS, DEFAULT_MAX_BYTES, decode
 from claimscope.ingest.text import read_text
 from claimscope.model import Article, Failure
 
@@ -38,13 +38,6 @@ __all__ = ["FieldMap", "read_csv", "read_jsonl"]
 _HEAD_BYTES = 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 _DELIMITERS = (",", "\t", ";", "|")
-_BOM_ENCODINGS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 # Errors a gzip stream raises when it is cut short or damaged.
 _GZIP_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile)
 
@@ -392,7 +385,7 @@ def _csv_layout(
 
 def _encoding_of(head: bytes, text: str, declared: str | None) -> str:
     """The codec name that turned ``head`` into ``text`` (``decode`` returns only the text)."""
-    candidates = [enc for bom, enc in _BOM_ENCODINGS if head.startswith(bom)]
+    candidates = [enc for bom, enc in BOMS if head.startswith(bom)]
     candidates += [declared] if declared else []
     candidates.append("utf-8")
     for enc in candidates:

@@ -267,15 +267,10 @@ class Resolver:
             for k in reversed(before):
                 if k.speaker.type == "ORG":
                     return k.speaker
-        elif low in _GROUP_PRONOUNS:
-            # "they" refers to speakers only when the last one was itself plural ("officials",
+        elif low in _GROUP_PRONOUNS and before and _plural(before[-1].speaker):
+            # "they" refers to a speaker only when the last one was itself plural ("officials",
             # "Damascus and Moscow"); it as often means a group just talked about (the militants)
-            if (
-                before
-                and before[-1].speaker.type in ("group", "anonymous")
-                or (before and " and " in before[-1].speaker.name)
-            ):
-                return before[-1].speaker
+            return before[-1].speaker
         return None
 
     def _type_of(self, t: Token) -> str:
@@ -285,6 +280,10 @@ class Resolver:
         return {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "NORP": "NORP"}.get(
             t.ent_type_, "unknown"
         )
+
+
+def _plural(speaker: Speaker) -> bool:
+    return speaker.type in ("group", "anonymous") or " and " in speaker.name
 
 
 def _clean(text: str) -> str:
