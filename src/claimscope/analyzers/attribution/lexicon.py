@@ -19,6 +19,9 @@ class Lexicon:
     prepositional: frozenset[str]
     prepositions: frozenset[str]
     intention: frozenset[str]
+    rates: frozenset[str]
+    pairs: frozenset[tuple[str, str]]  # (verb lemma, preposition): "refer to"
+    appearance: frozenset[str]
     nouns: frozenset[str]
     according: tuple[tuple[str, ...], ...]  # phrases as word tuples, longest first
     passive: frozenset[str]
@@ -72,7 +75,10 @@ def lexicon() -> Lexicon:
         objects=frozenset(verbs["object"]["lemmas"]),
         prepositional=frozenset(verbs["prepositional"]["lemmas"]),
         prepositions=frozenset(verbs["prepositional"]["prepositions"]),
-        intention=frozenset(verbs["intention"]["lemmas"]),
+        intention=frozenset(verbs["intention"]["lemmas"]) | {"hop"},
+        rates=frozenset(verbs["rates"]["lemmas"]),
+        pairs=frozenset((p.split()[0], p.split()[1]) for p in verbs["rates"]["pairs"]),
+        appearance=frozenset(raw["agentless"]["appearance"]),
         nouns=frozenset(raw["nouns"]["lemmas"]),
         according=tuple(phrases),
         passive=frozenset(raw["agentless"]["passive_lemmas"]),

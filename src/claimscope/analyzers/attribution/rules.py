@@ -339,7 +339,7 @@ def _verb_content(
         tokens = [*(dobj.subtree if dobj is not None and dobj.i < xcomp.i else []), *xcomp.subtree]
         if _enough(tokens):
             return "verb_xcomp", tokens, None
-    if dobj is not None and t.lemma_ in lex.objects:
+    if dobj is not None and (t.lemma_ in lex.objects or t.lemma_ in lex.rates):
         tokens = list(dobj.subtree)
         for c in t.children:  # "called him a liar", "described it as a step forward"
             if c.i > dobj.i and (
@@ -348,19 +348,20 @@ def _verb_content(
                 tokens.extend(c.subtree)
         if _enough(tokens, 1):
             return "verb_object", tokens, None
-    if t.lemma_ in lex.prepositional:
-        prep = next(
-            (
-                c
-                for c in t.children
-                if c.dep_ == "prep" and c.lower_ in lex.prepositions and c.i > t.i
-            ),
-            None,
-        )
-        if prep is not None:
-            tokens = [x for c in prep.children if c.dep_ in ("pobj", "pcomp") for x in c.subtree]
-            if _enough(tokens, 1):
-                return "verb_prep", tokens, prep.i
+    preps = [c for c in t.children if c.dep_ == "prep" and c.i > t.i]
+    prep = next(
+        (
+            c
+            for c in preps
+            if (t.lemma_ in lex.prepositional and c.lower_ in lex.prepositions)
+            or (t.lemma_, c.lower_) in lex.pairs
+        ),
+        None,
+    )
+    if prep is not None:
+        tokens = [x for c in prep.children if c.dep_ in ("pobj", "pcomp") for x in c.subtree]
+        if _enough(tokens, 1):
+            return "verb_prep", tokens, prep.i
     return None
 
 
@@ -529,6 +530,23 @@ def agentless(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
                         "agentless_adverb", "agentless", (t.idx, t.idx + len(t.text)), t.i, content
                     )
                 )
+            continue
+        if t.lemma_ in lex.appearance and t.pos_ == "VERB":
+            # "the candidate seemed to be shrinking in stature": the writer's impression
+            subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+            xcomp = next((c for c in t.children if c.dep_ == "xcomp" and c.i > t.i), None)
+            if subj is not None and xcomp is not None and subj.pos_ != "PRON":
+                content = pieces(doc, [*subj.subtree, *xcomp.subtree], quotes)
+                if content:
+                    out.append(
+                        Candidate(
+                            "agentless_seem",
+                            "agentless",
+                            (t.idx, t.idx + len(t.text)),
+                            t.i,
+                            content,
+                        )
+                    )
             continue
         if t.lemma_ not in lex.passive:
             continue
