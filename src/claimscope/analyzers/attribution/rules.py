@@ -681,6 +681,10 @@ def noun_cues(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
             owner = (
                 next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
             )
+        if owner is None and t.dep_ == "dobj":
+            # "he expressed concern that ...", "she raised the possibility that ...": the light
+            # verb's subject holds the view
+            owner = subject_of(t.head)
         content = pieces(doc, clause.subtree, quotes)
         if not content:
             continue
