@@ -122,18 +122,19 @@ def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def kind_of(text: str, content: list[tuple[int, int]], quotes: list[Quote]) -> str:
     """direct: every piece is a quotation; mixed: a quotation of 3+ words inside; else indirect."""
-    if all(
-        text[s] in QUOTE_CHARS
-        and quote_at(quotes, s, e) is not None
-        and quote_at(quotes, s, e).start == s  # type: ignore[union-attr]
-        for s, e in content
-    ):
+    if all(_is_quotation(quotes, s, e) for s, e in content):
         return "direct"
     for s, e in content:
         for q in quotes:
             if s <= q.start and q.end <= e and len(text[q.start : q.end].split()) >= 3:
                 return "mixed"
     return "indirect"
+
+
+def _is_quotation(quotes: list[Quote], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` is a quotation from its opening mark."""
+    q = quote_at(quotes, start, end)
+    return q is not None and q.start == start
 
 
 def noun_phrase(token: Token) -> SpacySpan:
