@@ -54,6 +54,7 @@ def extract(doc: Doc, article: Article | None, entities: list[Entity]) -> list[A
     found += rules.according_to(doc, lex, quotes)
     found += rules.agentless(doc, lex, quotes)
     found += rules.noun_cues(doc, lex, quotes)
+    found += rules.stance_nouns(doc, lex, quotes)
     found += rules.speaker_labels(doc, quotes)
     headlines = [
         (s.start, s.end) for s in (article.sections if article else []) if s.kind == "headline"

@@ -23,6 +23,8 @@ class Lexicon:
     pairs: frozenset[tuple[str, str]]  # (verb lemma, preposition): "refer to"
     appearance: frozenset[str]
     nouns: frozenset[str]
+    stance_nouns: frozenset[str]
+    stance_preps: frozenset[str]
     according: tuple[tuple[str, ...], ...]  # phrases as word tuples, longest first
     passive: frozenset[str]
     adverbs: frozenset[str]
@@ -80,6 +82,8 @@ def lexicon() -> Lexicon:
         pairs=frozenset((p.split()[0], p.split()[1]) for p in verbs["rates"]["pairs"]),
         appearance=frozenset(raw["agentless"]["appearance"]),
         nouns=frozenset(raw["nouns"]["lemmas"]),
+        stance_nouns=frozenset(raw["stance_nouns"]["lemmas"]),
+        stance_preps=frozenset(raw["stance_nouns"]["prepositions"]),
         according=tuple(phrases),
         passive=frozenset(raw["agentless"]["passive_lemmas"]),
         adverbs=frozenset(raw["agentless"]["adverbs"]),

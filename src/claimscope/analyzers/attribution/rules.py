@@ -621,6 +621,47 @@ def agentless(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
     return out
 
 
+def stance_nouns(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
+    """ "his support for the bill", "the ministry's criticism of the strike": a held position.
+
+    Only with an owner (a possessor, or the subject of a light verb: "she voiced support for"),
+    so that "support for the bill grew" is not attributed to anyone.
+    """
+    out = []
+    for t in doc:
+        if t.pos_ != "NOUN" or t.lemma_ not in lex.stance_nouns:
+            continue
+        prep = next(
+            (c for c in t.children if c.dep_ == "prep" and c.lower_ in lex.stance_preps), None
+        )
+        if prep is None:
+            continue
+        owner = next((c for c in t.children if c.dep_ == "poss"), None)
+        if owner is None and t.dep_ == "dobj":
+            owner = subject_of(t.head)
+        if (
+            owner is None
+            or owner.pos_ not in ("PROPN", "PRON", "NOUN")
+            or owner.lower_ in ("it", "its")
+        ):
+            continue
+        tokens = [x for c in prep.children if c.dep_ in ("pobj", "pcomp") for x in c.subtree]
+        content = pieces(doc, tokens, quotes)
+        if not content:
+            continue
+        out.append(
+            Candidate(
+                "noun_stance",
+                "indirect",
+                (t.idx, prep.idx + len(prep.text)),
+                t.i,
+                content,
+                source=noun_phrase(owner),
+            )
+        )
+    return out
+
+
 _LABEL = re.compile(r"([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ \t]+(?=\S)")
 
 
