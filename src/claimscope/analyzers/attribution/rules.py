@@ -621,6 +621,9 @@ def agentless(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
     return out
 
 
+_POSSESSIVES = frozenset({"his", "her", "their", "our", "my"})
+
+
 def stance_nouns(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
     """ "his support for the bill", "the ministry's criticism of the strike": a held position.
 
@@ -639,12 +642,8 @@ def stance_nouns(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]
         owner = next((c for c in t.children if c.dep_ == "poss"), None)
         if owner is None and t.dep_ == "dobj":
             owner = subject_of(t.head)
-        if (
-            owner is None
-            or owner.pos_ not in ("PROPN", "PRON", "NOUN")
-            or owner.lower_ in ("it", "its")
-        ):
-            continue
+        if owner is None or not (_speaker_like(owner) or owner.lower_ in _POSSESSIVES):
+            continue  # "the first time ... an attack on Syria" has no one holding a view
         tokens = [x for c in prep.children if c.dep_ in ("pobj", "pcomp") for x in c.subtree]
         content = pieces(doc, tokens, quotes)
         if not content:
