@@ -114,13 +114,6 @@ class Article(_Model):
                 raise ValueError(f"section {s.kind} {s.start}:{s.end} outside the article text")
         return self
 
-    def section_at(self, offset: int) -> str | None:
-        """The kind of section that holds ``offset`` (None outside every section)."""
-        for s in self.sections:
-            if s.start <= offset < s.end:
-                return s.kind
-        return None
-
 
 class Failure(_Model):
     """An input that could not become an article or an analysis, kept so that nothing is lost.

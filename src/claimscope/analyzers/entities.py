@@ -90,7 +90,7 @@ def _fold_surnames(groups: list[_Group]) -> list[_Group]:
     for g in groups:
         if len(g.name.split()) == 1 and g.label in {"PERSON", "ORG", "NORP", "GPE"}:
             word = g.name.casefold()
-            owners = [p for p in people if _last_name(p.name) == word]
+            owners = [p for p in people if surname(p.name) == word]
             if len(owners) == 1 and owners[0] is not g:
                 owners[0].names.extend(g.names)
                 owners[0].mentions.extend(g.mentions)
@@ -99,9 +99,9 @@ def _fold_surnames(groups: list[_Group]) -> list[_Group]:
     return kept
 
 
-def _last_name(name: str) -> str:
+def surname(name: str) -> str:
+    """The last word of a name, case-folded, without an Arabic article: "al-Muallem" -> "muallem"."""
     last = name.split()[-1].casefold()
-    # "al-Muallem" is also referred to as "Muallem"
     return re.sub(r"^(al|el|ad|ash|as|an|ar|at|az|ud|ul|bin|ibn)-", "", last)
 
 

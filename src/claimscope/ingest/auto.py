@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from claimscope.errors import InputError
@@ -18,7 +18,6 @@ from claimscope.ingest.records import FieldMap
 from claimscope.ingest.url import FetchOptions
 from claimscope.model import Article, Failure
 
-FORMATS = ("auto", "text", "html", "jsonl", "csv", "warc", "feed")
 # Formats that hold many articles; the others hold one.
 CORPUS_FORMATS = frozenset({"jsonl", "csv", "warc", "feed"})
 
@@ -168,9 +167,3 @@ def _read_corpus(path: Path, fmt: str, opts: ReadOptions) -> Iterator[Article | 
         yield from read_feed(
             path, fetch_links=opts.fetch_links, fetch_options=opts.fetch, max_bytes=opts.max_bytes
         )
-
-
-def with_format(options: ReadOptions, fmt: str) -> ReadOptions:
-    if fmt not in FORMATS:
-        raise InputError(f"unknown input format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return replace(options, format=fmt)

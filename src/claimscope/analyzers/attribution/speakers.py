@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from claimscope.analyzers.attribution.lexicon import Lexicon
+from claimscope.analyzers.entities import surname
 from claimscope.model import Entity, Speaker
 
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
@@ -236,11 +237,11 @@ class Resolver:
             return Speaker(name=e.name, entity=e.id, type="PERSON")
         run = self._name_run(head)
         if len(run.split()) == 1:  # a surname: the one person whose name ends with it
-            word = _bare(run)
+            word = surname(run)
             people = {
                 k.speaker.name: k.speaker
                 for k in self.known
-                if k.speaker.type == "PERSON" and _bare(k.speaker.name.split()[-1]) == word
+                if k.speaker.type == "PERSON" and surname(k.speaker.name) == word
             }
             if len(people) == 1:
                 return next(iter(people.values()))
@@ -289,7 +290,3 @@ def _plural(speaker: Speaker) -> bool:
 def _clean(text: str) -> str:
     s = " ".join(text.split())
     return _DETERMINERS.sub("", s)
-
-
-def _bare(word: str) -> str:
-    return re.sub(r"^(al|el|ad|ash|as|an|ar|at|az)-", "", word.lower())
