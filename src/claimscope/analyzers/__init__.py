@@ -24,3 +24,11 @@ def results(doc: Doc) -> dict[str, Any]:
         doc._.claimscope = {}
     out: dict[str, Any] = doc._.claimscope
     return out
+
+
+def text_of(doc: Doc) -> str:
+    """``doc.text``, built once: spaCy joins every token each time ``Doc.text`` is read."""
+    cached = doc.user_data.get("claimscope_text")
+    if cached is None:
+        cached = doc.user_data["claimscope_text"] = doc.text
+    return str(cached)

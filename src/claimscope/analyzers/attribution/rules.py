@@ -188,8 +188,8 @@ def subject_of(verb: Token) -> Token | None:
             t = t.head
             seen += 1
             continue
-        if t.dep_ == "relcl":
-            return t.head
+        if t.dep_ == "relcl" or (t.dep_ == "acl" and t.tag_ == "VBG"):
+            return t.head  # "a statement saying ...": the noun it describes is the source
         return None
     return None
 
@@ -215,7 +215,8 @@ def verb_cues(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
         if found is None:
             continue
         if found[0] == "verb_clause" and t.lemma_ not in verbs:
-            if not _speaker_like(subject_of(t)):
+            subj0 = subject_of(t)
+            if subj0 is None or subj0.lower_ in ("it", "this", "that", "there", "what", "which"):
                 continue
             found = ("verb_that", found[1], found[2])
         rule, content_tokens, cue_end = found
@@ -273,10 +274,7 @@ def _that_clause(t: Token) -> bool:
     """A verb taking a that-clause ("made clear that", "argued that"): reported content."""
     if t.lemma_ in _NOT_CUES:
         return False
-    return any(
-        c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
-        for c in t.children
-    )
+    return any(c.dep_ == "ccomp" and c.i > t.i for c in t.children)
 
 
 def _speaker_like(t: Token | None) -> bool:
@@ -311,7 +309,20 @@ def _verb_content(
     tokens: list[Token] = [x for c in t.children if c.dep_ in _CLAUSES for x in c.subtree]
     if _enough(tokens):
         return "verb_clause", tokens, None
-    if t.dep_ == "parataxis" and t.lemma_ in lex.speech:
+    if t.lemma_ in lex.speech or t.lemma_ in lex.evidence:
+        # the parse often takes a reported clause for an adverbial one: "said that ...",
+        # "asked whether ...", "said he would ..." hung under the verb as advcl
+        for c in t.children:
+            if c.dep_ == "advcl" and c.i > t.i and _reported_mark(c, t):
+                tokens = list(c.subtree)
+                if _enough(tokens, 3):
+                    return "verb_clause", tokens, None
+    as_clause = t.dep_ == "advcl" and any(
+        m.dep_ == "mark" and m.lower_ == "as" for m in t.children
+    )  # "As the Post reported, Y"
+    if (t.dep_ == "parataxis" or as_clause) and (
+        t.lemma_ in lex.speech or t.lemma_ in lex.evidence
+    ):
         # "X, he said, Y": the clause the cue interrupts is the content
         inside = {x.i for x in t.subtree}
         tokens = [x for x in t.head.subtree if x.i not in inside]
@@ -329,6 +340,15 @@ def _verb_content(
             return "verb_quote", quoted, None
         if xcomp is not None and dobj is None and _enough(list(xcomp.subtree), 3):
             return "verb_clause", list(xcomp.subtree), None  # "He said legalizing it could ..."
+        if (
+            dobj is not None
+            and dobj.i > t.i
+            and t.lemma_ in ("say", "write", "tweet", "add", "claim", "insist", "argue", "note")
+            and any(x.pos_ in ("VERB", "AUX") for x in dobj.subtree)
+            and _enough(list(dobj.subtree), 4)
+        ):
+            # "says the movement that's sweeping the country is ...": a clause parsed as object
+            return "verb_clause", list(dobj.subtree), None
         answer = next((c for c in t.children if c.dep_ in ("intj", "dobj") and c.i > t.i), None)
         if (
             answer is not None
@@ -340,7 +360,11 @@ def _verb_content(
         tokens = [*(dobj.subtree if dobj is not None and dobj.i < xcomp.i else []), *xcomp.subtree]
         if _enough(tokens):
             return "verb_xcomp", tokens, None
-    if dobj is not None and (t.lemma_ in lex.objects or t.lemma_ in lex.rates):
+    if dobj is not None and (
+        t.lemma_ in lex.objects
+        or t.lemma_ in lex.rates
+        or (t.lemma_ in lex.evidence and not _speaker_like(subject_of(t)))
+    ):
         tokens = list(dobj.subtree)
         for c in t.children:  # "called him a liar", "described it as a step forward"
             if c.i > dobj.i and (
@@ -391,6 +415,20 @@ def _adjacent_quote(doc: Doc, t: Token, quotes: list[Quote]) -> list[Token] | No
         if q.start > end_char + 2:
             break
     return None
+
+
+def _reported_mark(clause: Token, verb: Token) -> bool:
+    """Whether an adverbial clause under a cue verb reads as its reported content.
+
+    "that" always does; "if"/"whether" do after verbs of asking ("asked if he would run").
+    """
+    marks = [m.lower_ for m in clause.children if m.dep_ == "mark"]
+    if "that" in marks:
+        return True
+    return bool({"if", "whether"} & set(marks)) and verb.lemma_ in _ASKING
+
+
+_ASKING = frozenset({"ask", "wonder", "question", "inquire", "enquire"})
 
 
 def _enough(tokens: list[Token], minimum: int = 2) -> bool:
@@ -535,7 +573,14 @@ def agentless(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
         if t.lemma_ in lex.appearance and t.pos_ == "VERB":
             # "the candidate seemed to be shrinking in stature": the writer's impression
             subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
-            xcomp = next((c for c in t.children if c.dep_ == "xcomp" and c.i > t.i), None)
+            xcomp = next(
+                (
+                    c
+                    for c in t.children
+                    if c.dep_ in ("xcomp", "acomp", "oprd", "attr", "ccomp") and c.i > t.i
+                ),
+                None,
+            )  # "seemed to be shrinking", "seemed unperturbed", "appears that ..."
             if subj is not None and xcomp is not None and subj.pos_ != "PRON":
                 content = pieces(doc, [*subj.subtree, *xcomp.subtree], quotes)
                 if content:
@@ -549,7 +594,7 @@ def agentless(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
                         )
                     )
             continue
-        if t.lemma_ not in lex.passive:
+        if t.lemma_ not in lex.passive and t.lemma_ not in lex.speech:
             continue
         adjectival = (
             t.tag_ == "VBN"

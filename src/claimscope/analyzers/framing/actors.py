@@ -1,0 +1,128 @@
+"""How the outlet treats each actor: the verbs for its words, the labels and doubts aimed at it.
+
+An actor is a voice (someone the article quotes) or a target of the article's framing findings
+(who a label, scare quotes or a doubt is applied to). Rows are matched by entity where the parse
+found one, and by name otherwise. The table makes an asymmetry visible: one side's statements
+reported with "said" while the other side is labelled, hedged and never quoted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from spacy.tokens import Doc
+
+from claimscope.analyzers.claims import markers
+from claimscope.knowledge import countries
+from claimscope.model import ActorFraming, Attribution, Entity, Finding, Voice
+
+LABELLING = frozenset({"name_calling", "scare_quotes"})  # words that label an actor
+
+
+def _cue_lemma(doc: Doc, a: Attribution) -> str:
+    span = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
+    if span is None:
+        return a.cue.text.lower()
+    verbs = [t for t in span if t.pos_ == "VERB"]
+    if verbs:
+        return verbs[0].lemma_.lower()
+    return a.cue.text.lower().strip() or a.kind
+
+
+def _entity_for(name: str, entities: list[Entity]) -> Entity | None:
+    low = name.lower()
+    for e in entities:
+        names = {e.name.lower(), *(m.text.lower() for m in e.mentions)}
+        if low in names or any(
+            n and n in low.split(" ") for n in names if " " not in n and len(n) > 3
+        ):
+            return e
+    return None
+
+
+def framing_by_actor(
+    doc: Doc,
+    attributions: list[Attribution],
+    findings: list[Finding],
+    voices: list[Voice],
+    entities: list[Entity],
+) -> list[ActorFraming]:
+    rows: dict[str, ActorFraming] = {}
+    distancing = markers().distancing
+    by_id = {a.id: a for a in attributions}
+
+    def row(name: str, entity: str | None) -> ActorFraming:
+        key = entity or name.lower()
+        if key not in rows:
+            rows[key] = ActorFraming(actor=name, entity=entity)
+        return rows[key]
+
+    for v in voices:
+        r = row(v.speaker, v.entity)
+        r.affiliation = r.affiliation or v.affiliation
+        lemmas = Counter(_cue_lemma(doc, by_id[i]) for i in v.attributions)
+        r.statements += len(v.attributions)
+        for lemma, n in lemmas.items():
+            r.cues[lemma] = r.cues.get(lemma, 0) + n
+            if lemma in distancing:
+                r.distancing_cues += n
+    for f in findings:
+        if f.technique == "doubt":
+            for actor in _event_actors(doc, f, entities):
+                ent = _entity_for(actor, entities)
+                r = row(ent.name if ent else actor, ent.id if ent else None)
+                r.hedged.append(f.text + (f" {f.target}" if f.target else ""))
+                r.findings.append(f.id)
+        elif f.technique in LABELLING and f.target:
+            ent = _entity_for(f.target, entities)
+            r = row(ent.name if ent else f.target, ent.id if ent else None)
+            if f.text not in r.labels:
+                r.labels.append(f.text)
+            r.findings.append(f.id)
+    cs = countries()
+    for r in rows.values():
+        if r.affiliation is None:
+            found = cs.find(r.actor)
+            r.affiliation = ", ".join(found) if found else None
+    return sorted(rows.values(), key=lambda r: (-r.statements, -len(r.labels) - len(r.hedged)))
+
+
+def _event_actors(doc: Doc, f: Finding, entities: list[Entity]) -> list[str]:
+    """Whose event or goal a doubt is cast on: the named subject of its clause ("the US ...
+    launched a strike with the purported goal of ..."). None when the clause names nobody."""
+    span = doc.char_span(f.start, f.end, alignment_mode="expand")
+    if span is None:
+        return []
+    verb = span.root.head if span.root.dep_ in ("amod", "compound") else span.root
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.left_edge.i <= span.start <= subj.right_edge.i:
+        return []
+    return [
+        e.text
+        for e in doc.ents
+        if subj.left_edge.i <= e.start
+        and e.end <= subj.right_edge.i + 1
+        and _entity_for(e.text, entities) is not None
+    ]
+
+
+def unheard_actors(table: list[ActorFraming]) -> list[str]:
+    """Actors the article labels or hedges but never quotes."""
+    return [r.actor for r in table if r.statements == 0 and r.labels]
+
+
+def asymmetry_notes(table: list[ActorFraming]) -> list[str]:
+    """A note when one side is quoted plainly and another is labelled without being heard."""
+    heard = [r for r in table if r.statements >= 2 and not r.labels and not r.distancing_cues]
+    unheard = [r for r in table if r.statements == 0 and len(r.labels) + len(r.hedged) >= 1]
+    if not heard or sum(len(r.labels) + len(r.hedged) for r in unheard) < 2:
+        return []
+    quoted = ", ".join(r.actor for r in heard[:4])
+    verbs = sorted({c for r in heard for c in r.cues})
+    framed = "; ".join(f"{r.actor}: {', '.join([*r.labels, *r.hedged][:4])}" for r in unheard[:5])
+    return [
+        f"Asymmetric framing: the article reports {quoted} with plain cues ({', '.join(verbs[:6])}) "
+        f"and applies no label to them, while actors it never quotes are labelled or hedged ({framed})."
+    ]

@@ -1,0 +1,60 @@
+"""The framing lexicons (``lexicon.toml``) compiled to patterns, loaded once."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+
+def pattern(entries: Iterable[str]) -> re.Pattern[str]:
+    """One case-insensitive pattern for the entries, on word boundaries; ``*`` ends a stem."""
+    alternatives = []
+    for entry in sorted(entries, key=len, reverse=True):
+        body = re.escape(entry.rstrip("*")).replace(r"\ ", r"\s+").replace(r"\*", r"\w*")
+        alternatives.append(body + (r"[\w-]*" if entry.endswith("*") else ""))
+    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FramingLexicon:
+    name_calling: re.Pattern[str]
+    sponsored: re.Pattern[str]  # "Western-backed", "foreign-funded"
+    loaded: re.Pattern[str]
+    judged_place: re.Pattern[str]  # "conflict-plagued", "war-torn"
+    doubt_modifiers: frozenset[str]
+    doubt_phrases: re.Pattern[str]
+    threats: re.Pattern[str]
+    prospective: re.Pattern[str]
+    exaggeration: re.Pattern[str]
+    flag_waving: re.Pattern[str]
+    whataboutism: re.Pattern[str]
+    causal: re.Pattern[str]
+    naming: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> FramingLexicon:
+    raw = tomllib.loads(
+        files("claimscope.analyzers.framing").joinpath("lexicon.toml").read_text("utf-8")
+    )
+    sponsors = "|".join(re.escape(s) for s in raw["name_calling"]["sponsor_suffixes"])
+    judged = "|".join(re.escape(s) for s in raw["loaded_language"]["judgement_suffixes"])
+    return FramingLexicon(
+        name_calling=pattern(raw["name_calling"]["words"]),
+        sponsored=re.compile(rf"(?<![\w-])[A-Za-z][\w.]*-(?:{sponsors})(?![\w-])", re.IGNORECASE),
+        loaded=pattern(raw["loaded_language"]["words"]),
+        judged_place=re.compile(rf"(?<![\w-])[A-Za-z]+-(?:{judged})(?![\w-])", re.IGNORECASE),
+        doubt_modifiers=frozenset(raw["doubt"]["modifiers"]),
+        doubt_phrases=pattern(raw["doubt"]["phrases"]),
+        threats=pattern(raw["appeal_to_fear"]["threats"]),
+        prospective=pattern(raw["appeal_to_fear"]["prospective"]),
+        exaggeration=pattern(raw["exaggeration"]["words"]),
+        flag_waving=pattern(raw["flag_waving"]["words"]),
+        whataboutism=pattern(raw["whataboutism"]["words"]),
+        causal=pattern(raw["causal_oversimplification"]["words"]),
+        naming=pattern(raw["naming_verbs"]["words"]),
+    )

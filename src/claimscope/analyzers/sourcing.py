@@ -1,0 +1,189 @@
+"""Sourcing: who the voices are (category, affiliation) and how one-sided the sourcing is.
+
+A voice's category and affiliation are read, in this order, from a known organisation in its name
+(``knowledge/actors.toml``), role words in its name ("Defense Ministry", "Foreign Minister"), and
+the title written next to its mentions ("Syria's Ambassador to the UN Bashar Ja'afari"); the
+country comes from country names, demonyms and capitals in the same places. A voice that is a
+country or capital ("Damascus and Moscow") speaks for its government.
+
+The summary counts attributed statements by category and affiliation and calls the sourcing
+one-sided when no independent voice is heard and one camp supplies nearly all statements; the
+reason is said in words, naming the actors the article labels or accuses without quoting them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from claimscope.analyzers import results
+from claimscope.analyzers.framing.actors import asymmetry_notes, framing_by_actor, unheard_actors
+from claimscope.knowledge import actors, countries
+from claimscope.model import Attribution, Entity, Finding, Sourcing, Voice
+
+INDEPENDENT = frozenset(
+    {"NGO/humanitarian", "international organisation", "expert/academic", "witness/citizen"}
+)
+STATE = frozenset({"government/official", "military", "state media"})
+# A camp this large a share of the statements, with no independent voice, is one-sided.
+ONE_SIDED_SHARE = 0.8
+
+
+def describe(
+    voice: Voice, attributions: list[Attribution], doc: Doc, entities: list[Entity]
+) -> Voice:
+    """The voice with its category, affiliation and the basis they were read from."""
+    kb, cs = actors(), countries()
+    name = voice.speaker
+    by_id = {a.id: a for a in attributions}
+    mentions = [by_id[i].source.text for i in voice.attributions if by_id[i].source is not None]  # type: ignore[union-attr]
+    titles = _titles(doc, voice, entities)
+    category = affiliation = basis = None
+    org = _known(name, kb.organisations)
+    if org is not None:
+        category, affiliation = kb.organisations[org]
+        basis = f"known organisation “{org}”"
+    if category is None:
+        for where, text in [
+            ("name", name),
+            *(("title", t) for t in titles),
+            *(("mention", m) for m in mentions),
+        ]:
+            category = next((c for c, p in kb.roles if p.search(text)), None)
+            if category is not None:
+                basis = f"{where} “{text}”"
+                break
+    speaker_types = {by_id[i].speaker.type for i in voice.attributions if by_id[i].speaker}  # type: ignore[union-attr]
+    if category is None and "anonymous" in speaker_types:
+        category, basis = "anonymous", f"unnamed source “{name}”"
+    named = cs.find(name)
+    if category is None and named and _only_places(name, cs):
+        category, basis = "government/official", f"“{name}” is a country or its capital"
+    if not affiliation:
+        found = (
+            named
+            or next((cs.find(t) for t in titles if cs.find(t)), [])
+            or next((cs.find(m) for m in mentions if cs.find(m)), [])
+        )
+        affiliation = ", ".join(found) if found else affiliation
+    return voice.model_copy(
+        update={
+            "category": category or "unknown",
+            "affiliation": affiliation or None,
+            "basis": basis,
+        }
+    )
+
+
+def _known(name: str, organisations: dict[str, tuple[str, str]]) -> str | None:
+    low = name.lower()
+    hits = [o for o in organisations if o == low or f" {o} " in f" {low} "]
+    return max(hits, key=len) if hits else None
+
+
+def _only_places(name: str, cs: object) -> bool:
+    rest = countries().pattern.sub("", name)
+    return not any(
+        w.isalpha() and w.lower() not in ("and", "the", "s")
+        for w in rest.replace("’", " ").replace("'", " ").split()
+    )
+
+
+def _titles(doc: Doc, voice: Voice, entities: list[Entity]) -> list[str]:
+    """The words written before the speaker's mentions in the same sentence (its title)."""
+    ent = next((e for e in entities if e.id == voice.entity), None)
+    if ent is None:
+        return []
+    out = []
+    for m in ent.mentions:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        start = max(span.sent.start, span.start - 8)
+        left = doc[start : span.start]
+        cut = max((t.i for t in left if t.text in (",", ";", ".", "(", "—")), default=start - 1)
+        title = doc[cut + 1 : span.start].text.strip()
+        if title and title not in out:
+            out.append(title)
+    return out
+
+
+def summarize(voices: list[Voice], attributions: list[Attribution], unheard: list[str]) -> Sourcing:
+    counts = {v.speaker: len(v.attributions) for v in voices}
+    total = sum(counts.values())
+    by_cat: Counter[str] = Counter()
+    by_aff: dict[str, float] = {}
+    for v in voices:
+        by_cat[v.category or "unknown"] += counts[v.speaker]
+        for aff in (v.affiliation or "unknown").split(", "):
+            part = counts[v.speaker] / len((v.affiliation or "unknown").split(", "))
+            by_aff[aff] = by_aff.get(aff, 0.0) + part
+    share = {k: round(n / total, 3) for k, n in by_cat.most_common()} if total else {}
+    ranked = sorted(by_aff.items(), key=lambda kv: -kv[1])
+    aff_share = {k: round(n / total, 3) for k, n in ranked} if total else {}
+    independent = sum(n for k, n in by_cat.items() if k in INDEPENDENT) / total if total else 0.0
+    anonymous = by_cat.get("anonymous", 0) / total if total else 0.0
+    state = sum(n for k, n in by_cat.items() if k in STATE) / total if total else 0.0
+    state_affs = sorted(
+        {a for v in voices if v.category in STATE for a in (v.affiliation or "").split(", ") if a}
+    )
+    top_aff = ranked[0] if ranked else ("", 0.0)
+    one_sided = False
+    if total >= 2 and independent == 0:
+        if state >= ONE_SIDED_SHARE:
+            one_sided = True
+            camp = " and ".join(state_affs) if state_affs else "unstated countries"
+            reason = (
+                f"One-sided: {round(state * 100)}% of the {total} attributed statements come from "
+                f"government, military or state-media sources of {camp}, and no independent voice "
+                "(NGO, international organisation, expert or witness) is quoted."
+            )
+        elif top_aff[0] != "unknown" and top_aff[1] / total >= ONE_SIDED_SHARE:
+            one_sided = True
+            reason = (
+                f"One-sided: {round(top_aff[1] / total * 100)}% of the {total} attributed statements "
+                f"come from sources affiliated with {top_aff[0]}, and no independent voice is quoted."
+            )
+        else:
+            reason = f"No independent voice is quoted among the {len(voices)} voices, but no single camp dominates."
+    elif total == 0:
+        reason = "No statement in the article is attributed to a named or described source."
+    else:
+        reason = (
+            f"{len(voices)} voices; {round(independent * 100)}% of the {total} attributed statements "
+            "come from independent sources (NGO, international organisation, expert or witness)."
+        )
+    if one_sided and unheard:
+        reason += (
+            " The actors the article labels or accuses (" + ", ".join(unheard) + ") are not heard."
+        )
+    return Sourcing(
+        voices=len(voices),
+        attributions=total,
+        by_category=share,
+        by_affiliation=aff_share,
+        anonymous_share=round(anonymous, 3),
+        independent_share=round(independent, 3),
+        one_sided=one_sided,
+        reason=reason,
+        unheard=unheard,
+    )
+
+
+@Language.component("claimscope_sourcing")
+def sourcing_component(doc: Doc) -> Doc:
+    found = results(doc)
+    attributions: list[Attribution] = found.get("attributions", [])
+    entities: list[Entity] = found.get("entities", [])
+    findings: list[Finding] = found.get("findings", [])
+    voices = [describe(v, attributions, doc, entities) for v in found.get("voices", [])]
+    table = framing_by_actor(doc, attributions, findings, voices, entities)
+    found["voices"] = voices
+    found["framing_by_actor"] = table
+    found["sourcing"] = summarize(voices, attributions, unheard_actors(table))
+    found["notes"] = [*found.get("notes", []), *asymmetry_notes(table)]
+    if found["sourcing"].one_sided:
+        found["notes"].append(found["sourcing"].reason)
+    return doc
