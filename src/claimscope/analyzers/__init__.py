@@ -12,6 +12,10 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+# Sections whose sentences can hold claims and framing; bylines, credits, footers and the like
+# cannot.
+CLAIM_SECTIONS = frozenset({"headline", "standfirst", "body", "caption", "quote"})
+
 if not Doc.has_extension("article"):
     Doc.set_extension("article", default=None)
 if not Doc.has_extension("claimscope"):

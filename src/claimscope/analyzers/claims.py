@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -27,11 +26,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from claimscope.analyzers import checkworthiness, results, text_of
+from claimscope.analyzers import CLAIM_SECTIONS, checkworthiness, results, text_of
+from claimscope.analyzers.framing.lexicon import pattern
 from claimscope.model import Article, Attribution, Claim, Span
 
-# Sections whose sentences can hold claims; bylines, credits, footers and the like cannot.
-CLAIM_SECTIONS = frozenset({"headline", "standfirst", "body", "caption", "quote"})
 _MIN_WORDS = 4
 _TRIM = " \t\n\r,;:—–-"
 
@@ -43,19 +41,12 @@ class Markers:
     distancing: frozenset[str]
 
 
-def _pattern(words: Iterable[str]) -> re.Pattern[str]:
-    alternatives = sorted(
-        (re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True
-    )
-    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE)
-
-
 @lru_cache(maxsize=1)
 def markers() -> Markers:
     raw = tomllib.loads(files("claimscope.analyzers").joinpath("claims.toml").read_text("utf-8"))
     return Markers(
-        hedges=_pattern(raw["hedges"]["words"]),
-        boosters=_pattern(raw["boosters"]["words"]),
+        hedges=pattern(raw["hedges"]["words"]),
+        boosters=pattern(raw["boosters"]["words"]),
         distancing=frozenset(raw["distancing_cues"]["lemmas"]),
     )
 
@@ -82,7 +73,7 @@ def extract(doc: Doc, article: Article | None, attributions: list[Attribution]) 
     for n, (u, text, score) in enumerate(zip(units, texts, scores, strict=True), start=1):
         hedges = _find(m.hedges, text_of(doc), u.start, u.end)
         attr = by_id.get(u.attribution or "")
-        if attr is not None and _cue_lemma(doc, attr) in m.distancing:
+        if attr is not None and cue_lemma(doc, attr) in m.distancing:
             hedges.insert(0, attr.cue)
         claims.append(
             Claim(
@@ -268,12 +259,15 @@ def _find(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[Spa
     ]
 
 
-def _cue_lemma(doc: Doc, a: Attribution) -> str:
+def cue_lemma(doc: Doc, a: Attribution) -> str:
+    """The cue's verb lemma ("claimed" -> "claim"); the cue text when it has no verb (":")."""
     span = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
     if span is None:
-        return ""
+        return a.cue.text.lower()
     verbs = [t for t in span if t.pos_ == "VERB"]
-    return (verbs[0] if verbs else span.root).lemma_.lower()
+    if verbs:
+        return verbs[0].lemma_.lower()
+    return a.cue.text.lower().strip() or a.kind
 
 
 @Language.component("claimscope_claims")

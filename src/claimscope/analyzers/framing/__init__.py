@@ -11,9 +11,8 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from claimscope.analyzers import results, text_of
+from claimscope.analyzers import CLAIM_SECTIONS, results, text_of
 from claimscope.analyzers.attribution.quotes import find_quotes
-from claimscope.analyzers.claims import CLAIM_SECTIONS
 from claimscope.analyzers.framing import rules
 from claimscope.analyzers.framing.lexicon import lexicon
 from claimscope.model import Article, Attribution, Finding

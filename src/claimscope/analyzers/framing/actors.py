@@ -12,21 +12,11 @@ from collections import Counter
 
 from spacy.tokens import Doc
 
-from claimscope.analyzers.claims import markers
+from claimscope.analyzers.claims import cue_lemma, markers
 from claimscope.knowledge import countries
 from claimscope.model import ActorFraming, Attribution, Entity, Finding, Voice
 
 LABELLING = frozenset({"name_calling", "scare_quotes"})  # words that label an actor
-
-
-def _cue_lemma(doc: Doc, a: Attribution) -> str:
-    span = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
-    if span is None:
-        return a.cue.text.lower()
-    verbs = [t for t in span if t.pos_ == "VERB"]
-    if verbs:
-        return verbs[0].lemma_.lower()
-    return a.cue.text.lower().strip() or a.kind
 
 
 def _entity_for(name: str, entities: list[Entity]) -> Entity | None:
@@ -60,7 +50,7 @@ def framing_by_actor(
     for v in voices:
         r = row(v.speaker, v.entity)
         r.affiliation = r.affiliation or v.affiliation
-        lemmas = Counter(_cue_lemma(doc, by_id[i]) for i in v.attributions)
+        lemmas = Counter(cue_lemma(doc, by_id[i]) for i in v.attributions)
         r.statements += len(v.attributions)
         for lemma, n in lemmas.items():
             r.cues[lemma] = r.cues.get(lemma, 0) + n

@@ -148,58 +148,37 @@ def _in_name(doc: Doc, start: int, end: int) -> bool:
     )
 
 
+def _targeted(doc: Doc, technique: str, kind: str, start: int, end: int) -> Hit:
+    """A hit on ``start:end`` with the target its words are applied to, explained as ``kind``."""
+    found = target_of(doc, start, end)
+    target = found[0] if found else None
+    words = text_of(doc)[start:end]
+    return Hit(
+        technique, start, end, target, _explain(kind, words, target), found[1] if found else None
+    )
+
+
 def labels(doc: Doc, lex: FramingLexicon) -> list[Hit]:
-    out = []
-    for start, end in _matches(lex.name_calling, text_of(doc)):
-        if _in_name(doc, start, end):
-            continue
-        found = target_of(doc, start, end)
-        target = found[0] if found else None
-        out.append(
-            Hit(
-                "name_calling",
-                start,
-                end,
-                target,
-                _explain("name_calling", text_of(doc)[start:end], target),
-                found[1] if found else None,
-            )
-        )
-    for start, end in _matches(lex.sponsored, text_of(doc)):
-        found = target_of(doc, start, end)
-        target = found[0] if found else None
-        out.append(
-            Hit(
-                "name_calling",
-                start,
-                end,
-                target,
-                _explain("sponsor_label", text_of(doc)[start:end], target),
-                found[1] if found else None,
-            )
-        )
+    text = text_of(doc)
+    out = [
+        _targeted(doc, "name_calling", "name_calling", start, end)
+        for start, end in _matches(lex.name_calling, text)
+        if not _in_name(doc, start, end)
+    ]
+    out += [
+        _targeted(doc, "name_calling", "sponsor_label", start, end)
+        for start, end in _matches(lex.sponsored, text)
+    ]
     return out
 
 
 def loaded(doc: Doc, lex: FramingLexicon) -> list[Hit]:
-    out = []
-    for kind, pattern in (("loaded_language", lex.loaded), ("judged_place", lex.judged_place)):
-        for start, end in _matches(pattern, text_of(doc)):
-            if _in_name(doc, start, end):
-                continue
-            found = target_of(doc, start, end)
-            target = found[0] if found else None
-            out.append(
-                Hit(
-                    "loaded_language",
-                    start,
-                    end,
-                    target,
-                    _explain(kind, text_of(doc)[start:end], target),
-                    found[1] if found else None,
-                )
-            )
-    return out
+    return [
+        _targeted(doc, "loaded_language", kind, start, end)
+        for kind, pattern in (("loaded_language", lex.loaded), ("judged_place", lex.judged_place))
+        for start, end in _matches(pattern, text_of(doc))
+        if not _in_name(doc, start, end)
+    ]
 
 
 def doubt(doc: Doc, lex: FramingLexicon) -> list[Hit]:
