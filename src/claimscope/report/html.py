@@ -13,17 +13,21 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from claimscope import __version__
 from claimscope.model import Analysis
+from claimscope.report.digest import counts, percent, shares, top_claims
 from claimscope.report.layers import marks, runs
 
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("claimscope", "report/templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # Filters return plain strings, so autoescape still applies to what they build from the article.
+    env.filters.update(percent=percent, shares=shares, counts=counts)
+    return env
 
 
 def render_html(analysis: Analysis) -> str:
@@ -42,7 +46,13 @@ def render_html(analysis: Analysis) -> str:
     return (
         _env()
         .get_template("report.html.j2")
-        .render(analysis=analysis, article=a, sections=sections, version=__version__)
+        .render(
+            analysis=analysis,
+            article=a,
+            sections=sections,
+            top_claims=top_claims(analysis),
+            version=__version__,
+        )
     )
 
 

@@ -12,7 +12,7 @@ from claimscope.model import Analysis
 class Mark:
     start: int
     end: int
-    layer: str  # "entity", "time", ...
+    layer: str  # "entity", "time", "finding"
     label: str  # shown on hover: "E3 Walid al-Muallem (PERSON)"
 
 
@@ -31,6 +31,11 @@ def marks(analysis: Analysis) -> list[Mark]:
     out += [
         Mark(t.start, t.end, "time", f"{t.text} = {t.value or '?'} ({t.basis})")
         for t in analysis.times
+    ]
+    # Framing findings in place, so that a reader meets the explanation where the words are.
+    out += [
+        Mark(f.start, f.end, "finding", f"{f.id} {f.technique}: {f.explanation}")
+        for f in analysis.findings
     ]
     return out
 
