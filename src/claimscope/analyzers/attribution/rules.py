@@ -188,6 +188,10 @@ def subject_of(verb: Token) -> Token | None:
             t = t.head
             seen += 1
             continue
+        if t.dep_ == "pcomp" and t.head.dep_ == "prep" and t.head.head.pos_ in ("VERB", "AUX"):
+            t = t.head.head  # "X defended it by saying ...": the subject of the verb it modifies
+            seen += 1
+            continue
         if t.dep_ == "relcl" or (t.dep_ == "acl" and t.tag_ == "VBG"):
             return t.head  # "a statement saying ...": the noun it describes is the source
         return None
@@ -266,13 +270,25 @@ _NOT_CUES = frozenset(
         "given",
         "provided",
         "feel",
+        "help",  # verbs of causing: "helped Republicans win", "let them see"
+        "cause",
+        "let",
+        "get",
     }
 )
 
 
+_PLAIN = frozenset({"clear", "plain", "known", "obvious"})
+
+
 def _that_clause(t: Token) -> bool:
-    """A verb taking a that-clause ("made clear that", "argued that"): reported content."""
-    if t.lemma_ in _NOT_CUES:
+    """A verb taking a that-clause ("argued that", "made clear that"): reported content.
+
+    "make" is no cue ("made sure that"), except when it makes something known ("made it clear").
+    """
+    if t.lemma_ in _NOT_CUES and not (
+        t.lemma_ == "make" and any(c.lower_ in _PLAIN for c in t.children)
+    ):
         return False
     return any(c.dep_ == "ccomp" and c.i > t.i for c in t.children)
 
@@ -338,7 +354,12 @@ def _verb_content(
         quoted = _adjacent_quote(doc, t, quotes)
         if quoted is not None:
             return "verb_quote", quoted, None
-        if xcomp is not None and dobj is None and _enough(list(xcomp.subtree), 3):
+        if (
+            xcomp is not None
+            and dobj is None
+            and not any(c.dep_ == "aux" and c.lower_ == "to" for c in xcomp.children)
+            and _enough(list(xcomp.subtree), 3)
+        ):
             return "verb_clause", list(xcomp.subtree), None  # "He said legalizing it could ..."
         if (
             dobj is not None
@@ -354,6 +375,7 @@ def _verb_content(
             answer is not None
             and t.lemma_ in ("say", "tell", "answer", "reply")
             and len(list(answer.subtree)) <= 3
+            and not (t.lemma_ == "tell" and _speaker_like(answer))  # "told reporters": addressee
         ):
             return "verb_object", list(answer.subtree), None  # "said so", "said no"
     if xcomp is not None and t.lemma_ in lex.intention:
@@ -383,11 +405,16 @@ def _verb_content(
         ),
         None,
     )
-    if prep is not None:
+    if prep is not None and not any(
+        c.dep_ == "pobj" and c.ent_type_ in _SETTING for c in prep.children
+    ):  # "spoke on Tuesday", "campaigned in Iowa": when and where, not what
         tokens = [x for c in prep.children if c.dep_ in ("pobj", "pcomp") for x in c.subtree]
         if _enough(tokens, 1):
             return "verb_prep", tokens, prep.i
     return None
+
+
+_SETTING = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC"})
 
 
 def _adjacent_quote(doc: Doc, t: Token, quotes: list[Quote]) -> list[Token] | None:
@@ -667,6 +694,41 @@ def agentless(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
 
 
 _POSSESSIVES = frozenset({"his", "her", "their", "our", "my"})
+_COPULAS = frozenset({"be", "feel", "remain", "become", "seem", "appear", "grow", "get", "stay"})
+_NO_SOURCE = frozenset({"it", "this", "that", "there", "what", "which"})
+
+
+def stance_adjectives(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
+    """ "Democrats are concerned that ...", "she remains confident that ...": a held belief.
+
+    An adjective complement of a copula that takes a clause; the copula's subject holds the
+    belief ("it is clear that ..." has no one holding it, and is left to the agentless rules).
+    """
+    out = []
+    for t in doc:
+        if t.dep_ != "acomp" or t.head.lemma_ not in _COPULAS:
+            continue
+        clause = next((c for c in t.children if c.dep_ == "ccomp" and c.i > t.i), None)
+        subj = subject_of(t.head)
+        if clause is None or subj is None or subj.lower_ in _NO_SOURCE:
+            continue
+        if any(c.lower_ in ("so", "such", "too") for c in t.children):
+            continue  # "so loud that it ...": a result clause, not a belief
+        content = pieces(doc, list(clause.subtree), quotes)
+        if not content:
+            continue
+        cue_start = min(t.head.i, t.i)
+        out.append(
+            Candidate(
+                "adjective_clause",
+                kind_of(doc.text, content, quotes),
+                (doc[cue_start].idx, t.idx + len(t.text)),
+                t.i,
+                content,
+                source=noun_phrase(subj),
+            )
+        )
+    return out
 
 
 def stance_nouns(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
