@@ -79,7 +79,15 @@ def extract(doc: Doc, article: Article | None, entities: list[Entity]) -> list[A
 # "they want to ...", "I told you"), not a new statement: the quotation's own attribution already
 # carries it. On PolNeAR train these were 11-27% precise inside quotations, against 47-58% outside.
 _WEAK_IN_QUOTATION = frozenset(
-    {"verb_object", "verb_prep", "verb_xcomp", "verb_belief", "verb_that", "adjective_clause"}
+    {
+        "verb_object",
+        "verb_prep",
+        "verb_xcomp",
+        "verb_belief",
+        "verb_that",
+        "adjective_clause",
+        "noun_intention",
+    }
 )
 
 

@@ -19,6 +19,7 @@ class Lexicon:
     prepositional: frozenset[str]
     prepositions: frozenset[str]
     intention: frozenset[str]
+    intention_nouns: frozenset[str]
     rates: frozenset[str]
     pairs: frozenset[tuple[str, str]]  # (verb lemma, preposition): "refer to"
     appearance: frozenset[str]
@@ -78,6 +79,7 @@ def lexicon() -> Lexicon:
         prepositional=frozenset(verbs["prepositional"]["lemmas"]),
         prepositions=frozenset(verbs["prepositional"]["prepositions"]),
         intention=frozenset(verbs["intention"]["lemmas"]) | {"hop"},
+        intention_nouns=frozenset(verbs["intention"]["nouns"]),
         rates=frozenset(verbs["rates"]["lemmas"]),
         pairs=frozenset((p.split()[0], p.split()[1]) for p in verbs["rates"]["pairs"]),
         appearance=frozenset(raw["agentless"]["appearance"]),

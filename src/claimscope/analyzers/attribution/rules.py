@@ -373,9 +373,8 @@ def _verb_content(
         answer = next((c for c in t.children if c.dep_ in ("intj", "dobj") and c.i > t.i), None)
         if (
             answer is not None
-            and t.lemma_ in ("say", "tell", "answer", "reply")
+            and t.lemma_ in ("say", "answer", "reply")  # not "tell": "told reporters"
             and len(list(answer.subtree)) <= 3
-            and not (t.lemma_ == "tell" and _speaker_like(answer))  # "told reporters": addressee
         ):
             return "verb_object", list(answer.subtree), None  # "said so", "said no"
     if xcomp is not None and t.lemma_ in lex.intention:
@@ -739,7 +738,14 @@ def stance_nouns(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]
     """
     out = []
     for t in doc:
-        if t.pos_ != "NOUN" or t.lemma_ not in lex.stance_nouns:
+        if t.pos_ != "NOUN":
+            continue
+        if t.lemma_ in lex.intention_nouns:
+            found = _intention_noun(doc, t, quotes)
+            if found is not None:
+                out.append(found)
+                continue
+        if t.lemma_ not in lex.stance_nouns:
             continue
         prep = next(
             (c for c in t.children if c.dep_ == "prep" and c.lower_ in lex.stance_preps), None
@@ -769,6 +775,37 @@ def stance_nouns(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]
 
 
 _LABEL = re.compile(r"([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ \t]+(?=\S)")
+
+
+def _intention_noun(doc: Doc, t: Token, quotes: list[Quote]) -> Candidate | None:
+    """ "her decision to open the borders", "Turkey's refusal to acknowledge": a stated intent.
+
+    Only with a possessor, who holds the intention; the to-infinitive is the content.
+    """
+    owner = next((c for c in t.children if c.dep_ == "poss"), None)
+    clause = next(
+        (
+            c
+            for c in t.children
+            if c.dep_ == "acl"
+            and c.i > t.i
+            and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+        ),
+        None,
+    )
+    if owner is None or clause is None:
+        return None
+    content = pieces(doc, list(clause.subtree), quotes)
+    if not content:
+        return None
+    return Candidate(
+        "noun_intention",
+        "indirect",
+        (t.idx, t.idx + len(t.text)),
+        t.i,
+        content,
+        source=noun_phrase(owner),
+    )
 
 
 def speaker_labels(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
