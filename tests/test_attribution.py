@@ -122,3 +122,70 @@ def test_random_text_with_random_quotes_never_crashes(nlp, parts: list[str]) -> 
     assert Analysis.from_json(analysis.to_json()) == analysis
     for a in analysis.attributions:
         assert a.content and all(c.end > c.start for c in a.content)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "source", "content"),
+    [
+        (
+            "Some Democrats are concerned that the tactics could divide the party.",
+            "adjective_clause",
+            "Some Democrats",
+            "that the tactics could divide the party",
+        ),
+        (
+            "Her decision to open the borders to refugees divided the party.",
+            "noun_intention",
+            "Her",
+            "to open the borders to refugees",
+        ),
+        (
+            "The administration expressed confidence that the deal would hold.",
+            "verb_attitude",
+            "The administration",
+            "that the deal would hold",
+        ),
+        (
+            "Sanders called on Governor Snyder to resign over the crisis.",
+            "verb_appeal",
+            "Sanders",
+            "to resign over the crisis",
+        ),
+        (
+            "The senator defended the bill by saying it would create jobs in Ohio.",
+            "verb_clause",
+            "The senator",
+            "it would create jobs in Ohio",
+        ),
+    ],
+)
+def test_stances_and_intentions(nlp, text: str, rule: str, source: str, content: str) -> None:  # type: ignore[no-untyped-def]
+    a = analyze(Article(id="s", text=text), nlp=nlp)
+    found = [x for x in a.attributions if x.rule == rule]
+    assert found, [(x.rule, x.cue.text) for x in a.attributions]
+    assert found[0].source is not None and found[0].source.text == source
+    assert " ".join(c.text for c in found[0].content) == content
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The room was so loud that nobody heard the bell.",  # a result clause, not a belief
+        "Obama helped Democrats win the state.",  # causing is not saying
+        "Trump told reporters on Tuesday.",  # an addressee is not content
+        "Clinton spoke on Tuesday in Iowa.",  # when and where, not what
+    ],
+)
+def test_not_attributions(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    a = analyze(Article(id="n", text=text), nlp=nlp)
+    assert a.attributions == [], [
+        (x.rule, x.cue.text, [c.text for c in x.content]) for x in a.attributions
+    ]
+
+
+def test_two_mark_double_quotes() -> None:
+    text = "''I hate the term 'Manhattan poor,' '' she said. ``Wow,'' he said. Open ''here"
+    quotes = find_quotes(text)
+    inner = [text[slice(*q.inner)] for q in quotes]
+    assert inner == ["I hate the term 'Manhattan poor,' ", "Wow,", "here"]
+    assert [q.closed for q in quotes] == [True, True, False]

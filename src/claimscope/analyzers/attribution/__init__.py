@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from claimscope.analyzers import results
-from claimscope.analyzers.attribution import rules
+from claimscope.analyzers.attribution import rules, stances
 from claimscope.analyzers.attribution.lexicon import lexicon
 from claimscope.analyzers.attribution.quotes import Quote, find_quotes, quote_at
 from claimscope.analyzers.attribution.speakers import Resolver
@@ -54,8 +54,10 @@ def extract(doc: Doc, article: Article | None, entities: list[Entity]) -> list[A
     found += rules.according_to(doc, lex, quotes)
     found += rules.agentless(doc, lex, quotes)
     found += rules.noun_cues(doc, lex, quotes)
-    found += rules.stance_nouns(doc, lex, quotes)
-    found += rules.stance_adjectives(doc, quotes)
+    found += stances.stance_nouns(doc, lex, quotes)
+    found += stances.stance_adjectives(doc, quotes)
+    found += stances.attitudes(doc, lex, quotes)
+    found += stances.appeals(doc, quotes)
     found += rules.speaker_labels(doc, quotes)
     headlines = [
         (s.start, s.end) for s in (article.sections if article else []) if s.kind == "headline"

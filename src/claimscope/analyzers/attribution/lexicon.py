@@ -20,6 +20,8 @@ class Lexicon:
     prepositions: frozenset[str]
     intention: frozenset[str]
     intention_nouns: frozenset[str]
+    attitude_verbs: frozenset[str]
+    attitude_nouns: frozenset[str]
     rates: frozenset[str]
     pairs: frozenset[tuple[str, str]]  # (verb lemma, preposition): "refer to"
     appearance: frozenset[str]
@@ -80,6 +82,8 @@ def lexicon() -> Lexicon:
         prepositions=frozenset(verbs["prepositional"]["prepositions"]),
         intention=frozenset(verbs["intention"]["lemmas"]) | {"hop"},
         intention_nouns=frozenset(verbs["intention"]["nouns"]),
+        attitude_verbs=frozenset(verbs["attitude"]["lemmas"]),
+        attitude_nouns=frozenset(verbs["attitude"]["nouns"]),
         rates=frozenset(verbs["rates"]["lemmas"]),
         pairs=frozenset((p.split()[0], p.split()[1]) for p in verbs["rates"]["pairs"]),
         appearance=frozenset(raw["agentless"]["appearance"]),

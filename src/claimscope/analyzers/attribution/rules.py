@@ -293,7 +293,7 @@ def _that_clause(t: Token) -> bool:
     return any(c.dep_ == "ccomp" and c.i > t.i for c in t.children)
 
 
-def _speaker_like(t: Token | None) -> bool:
+def speaker_like(t: Token | None) -> bool:
     """A subject that can be a source: a person, an organisation, or a personal pronoun."""
     if t is None:
         return False
@@ -384,7 +384,7 @@ def _verb_content(
     if dobj is not None and (
         t.lemma_ in lex.objects
         or t.lemma_ in lex.rates
-        or (t.lemma_ in lex.evidence and not _speaker_like(subject_of(t)))
+        or (t.lemma_ in lex.evidence and not speaker_like(subject_of(t)))
     ):
         tokens = list(dobj.subtree)
         for c in t.children:  # "called him a liar", "described it as a step forward"
@@ -692,120 +692,7 @@ def agentless(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
     return out
 
 
-_POSSESSIVES = frozenset({"his", "her", "their", "our", "my"})
-_COPULAS = frozenset({"be", "feel", "remain", "become", "seem", "appear", "grow", "get", "stay"})
-_NO_SOURCE = frozenset({"it", "this", "that", "there", "what", "which"})
-
-
-def stance_adjectives(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
-    """ "Democrats are concerned that ...", "she remains confident that ...": a held belief.
-
-    An adjective complement of a copula that takes a clause; the copula's subject holds the
-    belief ("it is clear that ..." has no one holding it, and is left to the agentless rules).
-    """
-    out = []
-    for t in doc:
-        if t.dep_ != "acomp" or t.head.lemma_ not in _COPULAS:
-            continue
-        clause = next((c for c in t.children if c.dep_ == "ccomp" and c.i > t.i), None)
-        subj = subject_of(t.head)
-        if clause is None or subj is None or subj.lower_ in _NO_SOURCE:
-            continue
-        if any(c.lower_ in ("so", "such", "too") for c in t.children):
-            continue  # "so loud that it ...": a result clause, not a belief
-        content = pieces(doc, list(clause.subtree), quotes)
-        if not content:
-            continue
-        cue_start = min(t.head.i, t.i)
-        out.append(
-            Candidate(
-                "adjective_clause",
-                kind_of(doc.text, content, quotes),
-                (doc[cue_start].idx, t.idx + len(t.text)),
-                t.i,
-                content,
-                source=noun_phrase(subj),
-            )
-        )
-    return out
-
-
-def stance_nouns(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
-    """ "his support for the bill", "the ministry's criticism of the strike": a held position.
-
-    Only with an owner (a possessor, or the subject of a light verb: "she voiced support for"),
-    so that "support for the bill grew" is not attributed to anyone.
-    """
-    out = []
-    for t in doc:
-        if t.pos_ != "NOUN":
-            continue
-        if t.lemma_ in lex.intention_nouns:
-            found = _intention_noun(doc, t, quotes)
-            if found is not None:
-                out.append(found)
-                continue
-        if t.lemma_ not in lex.stance_nouns:
-            continue
-        prep = next(
-            (c for c in t.children if c.dep_ == "prep" and c.lower_ in lex.stance_preps), None
-        )
-        if prep is None:
-            continue
-        owner = next((c for c in t.children if c.dep_ == "poss"), None)
-        if owner is None and t.dep_ == "dobj":
-            owner = subject_of(t.head)
-        if owner is None or not (_speaker_like(owner) or owner.lower_ in _POSSESSIVES):
-            continue  # "the first time ... an attack on Syria" has no one holding a view
-        tokens = [x for c in prep.children if c.dep_ in ("pobj", "pcomp") for x in c.subtree]
-        content = pieces(doc, tokens, quotes)
-        if not content:
-            continue
-        out.append(
-            Candidate(
-                "noun_stance",
-                "indirect",
-                (t.idx, prep.idx + len(prep.text)),
-                t.i,
-                content,
-                source=noun_phrase(owner),
-            )
-        )
-    return out
-
-
 _LABEL = re.compile(r"([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ \t]+(?=\S)")
-
-
-def _intention_noun(doc: Doc, t: Token, quotes: list[Quote]) -> Candidate | None:
-    """ "her decision to open the borders", "Turkey's refusal to acknowledge": a stated intent.
-
-    Only with a possessor, who holds the intention; the to-infinitive is the content.
-    """
-    owner = next((c for c in t.children if c.dep_ == "poss"), None)
-    clause = next(
-        (
-            c
-            for c in t.children
-            if c.dep_ == "acl"
-            and c.i > t.i
-            and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
-        ),
-        None,
-    )
-    if owner is None or clause is None:
-        return None
-    content = pieces(doc, list(clause.subtree), quotes)
-    if not content:
-        return None
-    return Candidate(
-        "noun_intention",
-        "indirect",
-        (t.idx, t.idx + len(t.text)),
-        t.i,
-        content,
-        source=noun_phrase(owner),
-    )
 
 
 def speaker_labels(doc: Doc, quotes: list[Quote]) -> list[Candidate]:

@@ -1,0 +1,228 @@
+"""Held positions and intentions: who believes, wants, supports or opposes what.
+
+PolNeAR (like PARC) counts as attributions not only what is said but what a source is said to
+believe or intend: "Democrats are concerned that ...", "her decision to open the borders", "his
+support for the bill", "expressed confidence that ...", "called on Congress to act". These rules
+find such stances from the parse; each needs someone who holds the stance (a subject or a
+possessor), so that "support for the bill grew" is not attributed to anyone.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from claimscope.analyzers.attribution.lexicon import Lexicon
+from claimscope.analyzers.attribution.quotes import Quote
+from claimscope.analyzers.attribution.rules import (
+    Candidate,
+    kind_of,
+    noun_phrase,
+    pieces,
+    speaker_like,
+    subject_of,
+)
+
+_POSSESSIVES = frozenset({"his", "her", "their", "our", "my"})
+_COPULAS = frozenset({"be", "feel", "remain", "become", "seem", "appear", "grow", "get", "stay"})
+_NO_SOURCE = frozenset({"it", "this", "that", "there", "what", "which"})
+
+
+def stance_adjectives(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
+    """ "Democrats are concerned that ...", "she remains confident that ...": a held belief.
+
+    An adjective complement of a copula that takes a clause; the copula's subject holds the
+    belief ("it is clear that ..." has no one holding it, and is left to the agentless rules).
+    """
+    out = []
+    for t in doc:
+        if t.dep_ != "acomp" or t.head.lemma_ not in _COPULAS:
+            continue
+        clause = next((c for c in t.children if c.dep_ == "ccomp" and c.i > t.i), None)
+        subj = subject_of(t.head)
+        if clause is None or subj is None or subj.lower_ in _NO_SOURCE:
+            continue
+        if any(c.lower_ in ("so", "such", "too") for c in t.children):
+            continue  # "so loud that it ...": a result clause, not a belief
+        content = pieces(doc, list(clause.subtree), quotes)
+        if not content:
+            continue
+        cue_start = min(t.head.i, t.i)
+        out.append(
+            Candidate(
+                "adjective_clause",
+                kind_of(doc.text, content, quotes),
+                (doc[cue_start].idx, t.idx + len(t.text)),
+                t.i,
+                content,
+                source=noun_phrase(subj),
+            )
+        )
+    return out
+
+
+def stance_nouns(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
+    """ "his support for the bill", "the ministry's criticism of the strike": a held position.
+
+    Only with an owner (a possessor, or the subject of a light verb: "she voiced support for"),
+    so that "support for the bill grew" is not attributed to anyone.
+    """
+    out = []
+    for t in doc:
+        if t.pos_ != "NOUN":
+            continue
+        if t.lemma_ in lex.intention_nouns:
+            found = _intention_noun(doc, t, quotes)
+            if found is not None:
+                out.append(found)
+                continue
+        if t.lemma_ not in lex.stance_nouns:
+            continue
+        prep = next(
+            (c for c in t.children if c.dep_ == "prep" and c.lower_ in lex.stance_preps), None
+        )
+        if prep is None:
+            continue
+        owner = next((c for c in t.children if c.dep_ == "poss"), None)
+        if owner is None and t.dep_ == "dobj":
+            owner = subject_of(t.head)
+        if owner is None or not (speaker_like(owner) or owner.lower_ in _POSSESSIVES):
+            continue  # "the first time ... an attack on Syria" has no one holding a view
+        tokens = [x for c in prep.children if c.dep_ in ("pobj", "pcomp") for x in c.subtree]
+        content = pieces(doc, tokens, quotes)
+        if not content:
+            continue
+        out.append(
+            Candidate(
+                "noun_stance",
+                "indirect",
+                (t.idx, prep.idx + len(prep.text)),
+                t.i,
+                content,
+                source=noun_phrase(owner),
+            )
+        )
+    return out
+
+
+def _intention_noun(doc: Doc, t: Token, quotes: list[Quote]) -> Candidate | None:
+    """ "her decision to open the borders", "Turkey's refusal to acknowledge": a stated intent.
+
+    Only with a possessor, who holds the intention; the to-infinitive is the content.
+    """
+    owner = next((c for c in t.children if c.dep_ == "poss"), None)
+    clause = next(
+        (
+            c
+            for c in t.children
+            if c.dep_ == "acl"
+            and c.i > t.i
+            and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+        ),
+        None,
+    )
+    if owner is None or clause is None:
+        return None
+    content = pieces(doc, list(clause.subtree), quotes)
+    if not content:
+        return None
+    return Candidate(
+        "noun_intention",
+        "indirect",
+        (t.idx, t.idx + len(t.text)),
+        t.i,
+        content,
+        source=noun_phrase(owner),
+    )
+
+
+def attitudes(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
+    """ "expressed confidence that ...", "voiced support for X": a light verb and an attitude noun.
+
+    The noun's clause or prepositional object is the content (or the verb's own clause: "expressed
+    confidence it was holding the better hand"); the verb's subject holds the attitude.
+    """
+    out = []
+    for t in doc:
+        if t.pos_ != "VERB" or t.lemma_ not in lex.attitude_verbs:
+            continue
+        noun = next((c for c in t.children if c.dep_ == "dobj"), None)
+        subj = subject_of(t)
+        if noun is None or noun.lemma_ not in lex.attitude_nouns or subj is None:
+            continue
+        tokens: list[Token] = []
+        for c in noun.children:
+            if c.i < noun.i:
+                continue
+            if c.dep_ in ("acl", "ccomp"):
+                tokens.extend(c.subtree)
+            elif c.dep_ == "prep":
+                tokens.extend(
+                    x for o in c.children if o.dep_ in ("pobj", "pcomp") for x in o.subtree
+                )
+        if not tokens:
+            tokens = [
+                x for c in t.children if c.dep_ == "ccomp" and c.i > noun.i for x in c.subtree
+            ]
+        content = pieces(doc, tokens, quotes)
+        if not content:
+            continue
+        out.append(
+            Candidate(
+                "verb_attitude",
+                kind_of(doc.text, content, quotes),
+                (t.idx, noun.idx + len(noun.text)),
+                t.i,
+                content,
+                source=noun_phrase(subj),
+            )
+        )
+    return out
+
+
+_APPEALING = frozenset({"call", "urge", "press", "prevail"})
+
+
+def appeals(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
+    """ "called on Congress to act": the appeal's to-infinitive is the content, the caller its source.
+
+    The parse hangs the infinitive on the verb or on the addressee; either way the addressee
+    belongs to the cue ("called on Congress"), as annotators mark it.
+    """
+    out = []
+    for t in doc:
+        if t.lemma_ not in _APPEALING or t.pos_ != "VERB":
+            continue
+        on = next(
+            (c for c in t.children if c.dep_ in ("prep", "prt") and c.lower_ == "on" and c.i > t.i),
+            None,
+        )
+        subj = subject_of(t)
+        if on is None or subj is None:
+            continue
+        addressee = next((c for c in on.children if c.dep_ == "pobj"), None)
+        clause = next((c for c in t.children if c.dep_ == "xcomp" and c.i > t.i), None)
+        if clause is None and addressee is not None:
+            clause = next(
+                (c for c in addressee.children if c.dep_ in ("acl", "relcl") and c.i > addressee.i),
+                None,
+            )
+        if clause is None:
+            continue
+        content = pieces(doc, list(clause.subtree), quotes)
+        if not content:
+            continue
+        if clause.i <= on.i:
+            continue
+        # the cue runs to the end of the addressee ("called on the Federal Emergency Agency")
+        end_tok = max((x for x in on.subtree if x.i < clause.i), key=lambda x: x.i)
+        out.append(
+            Candidate(
+                "verb_appeal",
+                kind_of(doc.text, content, quotes),
+                (t.idx, end_tok.idx + len(end_tok.text)),
+                t.i,
+                content,
+                source=noun_phrase(subj),
+            )
+        )
+    return out
