@@ -6,9 +6,11 @@ Three timings in one run, on the same machine state:
 - ``ingest``: reading the FA-KES CSV into Articles (decoding, structure, normalisation, language);
 - ``bare``: ``nlp.pipe`` of the bare English model over the articles' texts (the reference);
 - ``claimscope``: ingest + ``analyze_many`` (the model plus claimscope's components + assembly);
-- ``no claims/framing``: the same with the claims and framing components disabled, so that what
-  they add can be stated as a share of bare parsing time (issue 4's budget: at most 30%);
-- ``no attribution``: also without the attribution component (issue 3's budget: at most 30%).
+- ``no claims/framing``: the same with the claims, framing and sourcing components disabled, so
+  that what they add can be stated as a share of bare parsing time (issue 4's budget: at most 30%);
+- ``no attribution``: also without the attribution component (issue 3's budget: at most 30%);
+- ``no places/time``: also without the places, time and timeline components (issue 5's budget:
+  at most 20%).
 The ratios to bare spaCy are what docs/benchmarks.md tracks; absolute numbers vary by machine.
 Runs alternate (bare, claimscope, bare, claimscope, ...) and the best of ``--repeat`` is kept, so
 a noisy moment hits both sides alike.
@@ -73,6 +75,7 @@ def main() -> None:
         "claimscope": float("inf"),
         "no_attr": float("inf"),
         "no_cf": float("inf"),
+        "no_pt": float("inf"),
     }
     for _ in range(args.repeat):
         t0 = time.perf_counter()
@@ -88,7 +91,7 @@ def main() -> None:
         best["claimscope"] = min(best["claimscope"], t2 - t0)
         assert sum(isinstance(r, Analysis) for r in results) == len(fresh)
 
-        claims_framing = ["claimscope_claims", "claimscope_framing"]
+        claims_framing = ["claimscope_claims", "claimscope_framing", "claimscope_sourcing"]
         t0 = time.perf_counter()
         with full_nlp.select_pipes(disable=claims_framing):
             list(analyze_many(ingest(args.csv, args.limit), nlp=full_nlp, batch_size=32))
@@ -98,6 +101,14 @@ def main() -> None:
         with full_nlp.select_pipes(disable=["claimscope_attribution", *claims_framing]):
             list(analyze_many(ingest(args.csv, args.limit), nlp=full_nlp, batch_size=32))
         best["no_attr"] = min(best["no_attr"], time.perf_counter() - t0)
+
+        places_time = ["claimscope_places", "claimscope_times", "claimscope_timeline"]
+        t0 = time.perf_counter()
+        with full_nlp.select_pipes(
+            disable=[*places_time, "claimscope_attribution", *claims_framing]
+        ):
+            list(analyze_many(ingest(args.csv, args.limit), nlp=full_nlp, batch_size=32))
+        best["no_pt"] = min(best["no_pt"], time.perf_counter() - t0)
 
     n = len(articles)
     figures = {
@@ -114,6 +125,9 @@ def main() -> None:
         "claims_framing_added_share_of_bare": round(
             (best["claimscope"] - best["no_cf"]) / best["bare"], 3
         ),
+        "places_time_added_share_of_bare": round(
+            (best["no_attr"] - best["no_pt"]) / best["bare"], 3
+        ),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "python": platform.python_version(),
         "spacy": spacy.__version__,
@@ -124,14 +138,16 @@ def main() -> None:
     print()
     print(
         "| articles | ingest art/s | bare spaCy art/s | claimscope art/s | time ratio vs bare "
-        "| attribution adds (share of bare) | claims + framing add (share of bare) |"
+        "| attribution adds (share of bare) | claims + framing add (share of bare) "
+        "| places + time add (share of bare) |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     print(
         f"| {n} | {figures['ingest_articles_per_s']} | {figures['bare_spacy_articles_per_s']} | "
         f"{figures['claimscope_articles_per_s']} | {figures['ratio_claimscope_to_bare_time']} | "
         f"{figures['attribution_added_share_of_bare']:.1%} | "
-        f"{figures['claims_framing_added_share_of_bare']:.1%} |"
+        f"{figures['claims_framing_added_share_of_bare']:.1%} | "
+        f"{figures['places_time_added_share_of_bare']:.1%} |"
     )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")

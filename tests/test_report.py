@@ -95,7 +95,7 @@ def test_example_framing_by_actor(
     quoted = next(a for a in example_analysis.framing_by_actor if a.statements)
     assert rows[quoted.actor][2] == str(quoted.statements)
     assert "say" in rows[quoted.actor][3]
-    assert "purported goal" in rows["US"][6]
+    assert "purported goal" in rows["United States"][6]  # "the US", grouped
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -366,6 +366,27 @@ def eval_checkworthiness(
     typer.echo(format_report(result))
 
 
+@eval_app.command("places")
+def eval_places(
+    fakes: Annotated[
+        Path, typer.Option(help="The FA-KES CSV (latin-1, with a location column per article).")
+    ],
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="Only the first N articles (a quick slice).")
+    ] = None,
+) -> None:
+    """Place linking: the share of FA-KES articles whose main place is their labelled city or lies
+    in their governorate, next to a most-populous-match baseline."""
+    from claimscope.evaluation.places import evaluate, format_report
+
+    try:
+        with _status("Analysing FA-KES articles"):
+            result = evaluate(fakes, limit)
+    except ClaimscopeError as e:
+        raise _fail(str(e)) from None
+    typer.echo(format_report(result))
+
+
 train_app = typer.Typer(
     help="Rebuild the model files shipped in the package from public annotated data.",
     no_args_is_help=True,

@@ -169,9 +169,20 @@ class Entity(_Model):
     type: str
     mentions: list[Span] = Field(default_factory=list)
     links: dict[str, Any] = Field(default_factory=dict)
+    # Added: an organisation's kind ("government", "military", "media", "ngo", "armed_group",
+    # "international_org") when known; a person's titles as the article gives them.
+    subtype: str | None = None
+    roles: list[str] = Field(default_factory=list)
 
 
 class Place(_Model):
+    """A place the article names, linked to the gazetteer (GeoNames).
+
+    ``entity`` is the id of the Entity the place was linked from; a place found in a capitalised
+    name no entity covers gets an id of its own, ``P1``, ``P2`` ... (the contract's ``entity`` is a
+    string, and an id that names no entity says so without inventing one).
+    """
+
     entity: str
     name: str
     country: str | None = None
@@ -179,6 +190,11 @@ class Place(_Model):
     lon: float
     gazetteer_id: str | None = None
     mentions: list[Span] = Field(default_factory=list)
+    # Added: the first-level admin region (governorate, province, state); what the entry is
+    # ("city" | "admin1" | "country"); how sure the link is.
+    admin1: str | None = None
+    kind: str | None = None
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0)
 
 
 class TimeExpression(_Model):
@@ -187,6 +203,33 @@ class TimeExpression(_Model):
     text: str
     value: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
     basis: Literal["explicit", "publication", "context", "unresolved"]
+    # Added: what sort of expression it is ("date", "month_day", "month", "year", "weekday",
+    # "relative", "ago", "anchored"); the first and last day the value can mean (a week is finer
+    # than its YYYY-MM value); what an anchored expression counts from ("one week after <anchor>");
+    # and, in plain words, why it is unresolved or how it was resolved.
+    kind: str | None = None
+    earliest: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    latest: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    anchor: Span | None = None
+    note: str | None = None
+
+
+class TimelineEvent(_Model):
+    """Added: a claim placed in time by a resolved time expression (see ``Analysis.timeline``).
+
+    ``start``/``end``/``text`` are the claim's span, or the sentence's when the time expression's
+    sentence holds no claim (``claim`` is then null). ``relation`` says whether the time expression
+    lies inside the claim (``contains``) or elsewhere in its sentence (``sentence``).
+    """
+
+    value: str = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    basis: Literal["explicit", "publication", "context"]
+    time: Span
+    claim: str | None = None
+    relation: Literal["contains", "sentence"]
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
 
 
 class Finding(_Model):
@@ -247,6 +290,7 @@ class Analysis(_Model):
     entities: list[Entity] = Field(default_factory=list)
     places: list[Place] = Field(default_factory=list)
     times: list[TimeExpression] = Field(default_factory=list)
+    timeline: list[TimelineEvent] = Field(default_factory=list)  # added: in time order
     findings: list[Finding] = Field(default_factory=list)
     voices: list[Voice] = Field(default_factory=list)
     sourcing: Sourcing | None = None  # added
@@ -270,7 +314,9 @@ class Analysis(_Model):
     def _spans(self) -> list[tuple[str, int, int, str]]:
         out: list[tuple[str, int, int, str]] = []
 
-        def add(where: str, span: Span | Claim | TimeExpression | Finding | None) -> None:
+        def add(
+            where: str, span: Span | Claim | TimeExpression | TimelineEvent | Finding | None
+        ) -> None:
             if span is not None:
                 out.append((where, span.start, span.end, span.text))
 
@@ -293,6 +339,10 @@ class Analysis(_Model):
                 add(f"place {p.entity} mention", m)
         for t in self.times:
             add("time", t)
+            add("time anchor", t.anchor)
+        for ev in self.timeline:
+            add("timeline event", ev)
+            add("timeline time", ev.time)
         for f in self.findings:
             add(f"finding {f.id}", f)
         return out

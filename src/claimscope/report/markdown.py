@@ -1,5 +1,6 @@
 """A Markdown report for pasting into a ticket or a doc: metadata, notes, sourcing and voices,
-framing by actor, framing findings, the claims to check first, structure, entities and dates.
+framing by actor, framing findings, the claims to check first, the timeline, structure, entities
+and dates.
 
 Every article-derived string (names, labels, cue words, claim text, explanations that quote it)
 goes through ``_md``: a Markdown viewer would otherwise render raw HTML or links from the article.
@@ -40,7 +41,7 @@ def render_markdown(analysis: Analysis) -> str:
     if analysis.notes:
         lines += ["## Notes", ""] + [f"- {_md(n)}" for n in analysis.notes] + [""]
     lines += _sourcing(analysis) + _voices(analysis) + _framing_by_actor(analysis)
-    lines += _findings(analysis) + _claims(analysis)
+    lines += _findings(analysis) + _claims(analysis) + _timeline(analysis)
     lines += ["## Structure", ""]
     for s in a.sections:
         excerpt = a.text[s.start : s.end]
@@ -161,4 +162,22 @@ def _claims(analysis: Analysis) -> list[str]:
         boosters = ", ".join(b.text for b in c.boosters)
         score = f"{c.checkworthiness:.2f}"
         lines.append(_row(r.rank, score, *map(_md, (r.voice, c.text, hedges, boosters))))
+    return [*lines, ""]
+
+
+def _timeline(analysis: Analysis) -> list[str]:
+    """Claims in time order, each with the expression that dates it and how it was resolved."""
+    if not analysis.timeline:
+        return []
+    lines = [
+        "## Timeline",
+        "",
+        "Claims (or, lacking one, sentences) dated by a time expression in them or in their "
+        "sentence, earliest first; *basis* says what the date was counted from.",
+        "",
+        _row("when", "basis", "dated by", "claim", "text"),
+        "|---" * 5 + "|",
+    ]
+    for e in analysis.timeline:
+        lines.append(_row(e.value, e.basis, _md(e.time.text), e.claim or "", _md(e.text)))
     return [*lines, ""]

@@ -185,6 +185,10 @@ class Resolver:
             for k in reversed(self._before(mention.start_char)):
                 if lemma in k.roles and k.speaker.type == "PERSON":
                     return k.speaker
+        grouped = self._entity_at(root, "ORG")
+        if grouped is not None and not any(c.dep_ == "poss" for c in root.children):
+            # "the (defense) ministry" that the entities analyzer joined to its organisation
+            return Speaker(name=grouped.name, entity=grouped.id, type="ORG")
         owner = any(
             c.dep_ == "poss"
             or (c.dep_ in ("compound", "amod", "nmod") and self._entity_at(c) is not None)
