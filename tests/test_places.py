@@ -87,6 +87,9 @@ def test_mistyped_entities_are_retyped_and_linked(example_analysis) -> None:  # 
             assert by_id[place.entity].type in {"GPE", "LOC", "FAC"}, place.name
     jisr = places_by_mention(example_analysis)["Jisr ash-Shugur"][0]
     assert jisr.mentions[0].text == "Jisr ash-Shugur"  # the model's "Jisr" read to the name's end
+    entity = by_id[jisr.entity]  # and the entity it came from is widened to match
+    assert entity.name == "Jisr ash-Shugur"
+    assert [m.text for m in entity.mentions] == ["Jisr ash-Shugur"]
 
 
 @pytest.mark.parametrize(

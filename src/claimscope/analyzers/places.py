@@ -486,6 +486,7 @@ def group_places(text: str, mentions: list[Mention], entities: list[Entity]) -> 
     for e in entities:
         if e.type in MISTYPED_LABELS and e.mentions and linked[e.id] == len(e.mentions):
             e.type = "GPE"
+    _widen_entities(text, [m for m in mentions if m.choice is not None], entities)
     places = []
     fresh = 0
     for ms in sorted(groups.values(), key=lambda ms: ms[0].start):
@@ -510,6 +511,31 @@ def group_places(text: str, mentions: list[Mention], entities: list[Entity]) -> 
             )
         )
     return places
+
+
+def _widen_entities(text: str, linked: list[Mention], entities: list[Entity]) -> None:
+    """An entity mention cut short by the model ("Jisr" of "Jisr ash-Shugur") takes the place's span.
+
+    Only when the linked name covers the entity's mention and no other entity's; the entity's name
+    follows when it was the short form.
+    """
+    by_id = {e.id: e for e in entities}
+    for m in linked:
+        e = by_id.get(m.entity) if m.entity else None
+        if e is None:
+            continue
+        others = any(
+            o is not e and any(x.start < m.end and m.start < x.end for x in o.mentions)
+            for o in entities
+        )
+        if others:
+            continue
+        for i, x in enumerate(e.mentions):
+            if m.start <= x.start and x.end <= m.end and (x.start, x.end) != (m.start, m.end):
+                wider = Span.of(text, m.start, m.end)
+                if e.name == x.text:
+                    e.name = wider.text
+                e.mentions[i] = wider
 
 
 @Language.component("claimscope_places")
