@@ -119,6 +119,13 @@ def analyze(
     failures: Annotated[
         Path | None, typer.Option(help="Write failed inputs here as JSON lines.")
     ] = None,
+    plots: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also write sourcing.svg, timeline.svg and map.svg into this directory "
+            "(one article only)."
+        ),
+    ] = None,
 ) -> None:
     """Analyse an article (or every article in a JSONL/CSV/WARC/feed file) and write the result."""
     from claimscope.ingest.auto import ReadOptions, is_corpus, read
@@ -140,10 +147,12 @@ def analyze(
         items = read(input, options)
         if language:
             items = _set_language(items, language)
+        if many and plots is not None:
+            raise ClaimscopeError("--plots works with one article, not a corpus file")
         if many:
             code = _run_batch(items, format, out, failures)
         else:
-            code = _run_single(items, format, out)
+            code = _run_single(items, format, out, plots)
     except ClaimscopeError as e:
         raise _fail(str(e)) from None
     except BrokenPipeError:
@@ -160,7 +169,12 @@ def _set_language(items: Iterator[Article | Failure], language: str) -> Iterator
         yield item
 
 
-def _run_single(items: Iterator[Article | Failure], fmt: OutputFormat, out: Path | None) -> int:
+def _run_single(
+    items: Iterator[Article | Failure],
+    fmt: OutputFormat,
+    out: Path | None,
+    plots: Path | None = None,
+) -> int:
     from claimscope.pipeline import analyze_many
     from claimscope.report import render
 
@@ -172,6 +186,11 @@ def _run_single(items: Iterator[Article | Failure], fmt: OutputFormat, out: Path
             raise ClaimscopeError(f"{f.source}: {f.reason}")
     text = render(analyses[0], fmt.value)
     _write(text, out)
+    if plots is not None:
+        from claimscope.report.plots import write_svgs
+
+        written = write_svgs(analyses[0], plots)
+        err.print(f"plots: {', '.join(str(p) for p in written)}", highlight=False)
     return 0
 
 
@@ -427,6 +446,35 @@ def schema() -> None:
     from importlib.resources import files
 
     sys.stdout.write(files("claimscope").joinpath("schema/analysis.schema.json").read_text("utf-8"))
+
+
+@app.command()
+def serve(
+    db: Annotated[
+        Path, typer.Option(help="The DuckDB file analyses are kept in (created if missing).")
+    ],
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    allow_private: Annotated[
+        bool, typer.Option(help="Allow fetching private and loopback addresses.")
+    ] = False,
+) -> None:
+    """Run the web app and JSON API (pages at /, OpenAPI at /api/openapi.json)."""
+    import uvicorn
+
+    from claimscope.web.app import create_app
+
+    try:
+        web_app = create_app(db, allow_private=allow_private)
+    except ClaimscopeError as e:
+        raise _fail(str(e)) from None
+    except OSError as e:
+        raise _fail(f"{e.filename or db}: {e.strerror or e}") from None
+    except Exception as e:  # duckdb.IOException etc.: a file that cannot be opened as a database
+        if type(e).__module__.startswith("duckdb") or type(e).__module__.startswith("_duckdb"):
+            raise _fail(f"{db}: {e}") from None
+        raise
+    uvicorn.run(web_app, host=host, port=port)
 
 
 @app.command()

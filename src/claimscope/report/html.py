@@ -10,11 +10,13 @@ from __future__ import annotations
 from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from claimscope import __version__
 from claimscope.model import Analysis
 from claimscope.report.digest import counts, percent, shares, top_claims
 from claimscope.report.layers import marks, runs
+from claimscope.report.plots import all_svgs
 
 
 @lru_cache(maxsize=1)
@@ -51,6 +53,9 @@ def render_html(analysis: Analysis) -> str:
             article=a,
             sections=sections,
             top_claims=top_claims(analysis),
+            # Only these are marked safe: plots.py builds them with ElementTree, which escapes
+            # every article-derived text and attribute.
+            plots={name: Markup(svg) for name, svg in all_svgs(analysis).items()},
             version=__version__,
         )
     )

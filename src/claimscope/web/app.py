@@ -1,0 +1,235 @@
+"""The web app: a JSON API (OpenAPI at /api/openapi.json) and HTML pages over one store.
+
+``create_app`` builds it; ``claimscope serve`` runs it with uvicorn. Every response carries a
+Content-Security-Policy (scripts only from this server, nothing remote), nosniff and a referrer
+policy; request bodies are capped; input errors come back as messages (JSON for the API, a page for
+the HTML routes), and unexpected errors as a generic message with the traceback only in the log.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from claimscope import __version__
+from claimscope.corpus.store import AnalysisStore
+from claimscope.errors import ClaimscopeError
+from claimscope.ingest.url import FetchOptions
+from claimscope.model import Analysis, Article
+
+log = logging.getLogger("claimscope.web")
+
+MAX_BODY_BYTES = 20 * 1024 * 1024
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class Guard:
+    """Outermost ASGI layer: security headers on every response, the body size cap (413), and a
+    last-resort 500 with a generic message for any exception a handler let through."""
+
+    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_guarded(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        body_receive = receive
+        if scope.get("method") in ("POST", "PUT", "PATCH"):
+            length = _content_length(scope)
+            if length is not None and length > self.max_body:
+                await _too_large(self.max_body, send_guarded)
+                return
+            chunks: list[bytes] = []
+            size = 0
+            more = True
+            while more:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > self.max_body:
+                    await _too_large(self.max_body, send_guarded)
+                    return
+                chunks.append(chunk)
+                more = message.get("more_body", False)
+            body = b"".join(chunks)
+            delivered = False
+
+            async def replay() -> Message:
+                nonlocal delivered
+                if not delivered:
+                    delivered = True
+                    return {"type": "http.request", "body": body, "more_body": False}
+                return await receive()
+
+            body_receive = replay
+        try:
+            await self.app(scope, body_receive, send_guarded)
+        except Exception:
+            log.exception("unexpected error serving %s %s", scope.get("method"), scope.get("path"))
+            if not started:
+                await _send_json(
+                    500, {"error": "internal error; the server log has the details"}, send_guarded
+                )
+
+
+def _content_length(scope: Scope) -> int | None:
+    for k, v in scope.get("headers", []):
+        if k.lower() == b"content-length":
+            try:
+                return int(v)
+            except ValueError:
+                return None
+    return None
+
+
+async def _too_large(limit: int, send: Send) -> None:
+    await _send_json(413, {"error": f"request body is over the limit of {limit:,} bytes"}, send)
+
+
+async def _send_json(status: int, payload: dict[str, Any], send: Send) -> None:
+    body = json.dumps(payload).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class Service:
+    """What the routes share: the store, the fetch policy, and one pipeline run at a time (spaCy
+    pipelines are not meant to be run from two threads at once)."""
+
+    def __init__(self, store: AnalysisStore, fetch: FetchOptions) -> None:
+        self.store = store
+        self.fetch = fetch
+        self._lock = threading.Lock()
+
+    def analyze(self, article: Article) -> tuple[str, Analysis]:
+        from claimscope.pipeline import analyze
+
+        with self._lock:
+            analysis = analyze(article)
+        return self.store.put(analysis), analysis
+
+
+def service(request: Request) -> Service:
+    svc: Service = request.app.state.service
+    return svc
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and request.url.path != "/health"
+
+
+def create_app(
+    db_path: Path, *, allow_private: bool = False, fetch: FetchOptions | None = None
+) -> FastAPI:
+    """The app over the DuckDB file ``db_path``. URLs are fetched with ``fetch`` (default: the
+    CLI's limits), private and loopback addresses refused unless ``allow_private``."""
+    from claimscope.web import api, pages
+
+    options = fetch or FetchOptions()
+    if allow_private != options.allow_private:
+        options = FetchOptions(
+            allow_private=allow_private,
+            max_bytes=options.max_bytes,
+            timeout=options.timeout,
+            connect_timeout=options.connect_timeout,
+        )
+    app = FastAPI(
+        title="claimscope",
+        version=__version__,
+        description="See how a news article is built: who claims what, through whom, in what "
+        "words. Every analysis is a `claimscope.analysis/1` document (`GET /api/schema`).",
+        docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN; the CSP forbids that
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.service = Service(AnalysisStore(db_path), options)
+
+    @app.exception_handler(ClaimscopeError)
+    async def input_error(request: Request, exc: ClaimscopeError) -> Response:
+        if _wants_html(request):
+            return pages.error_page(request, str(exc), 400)
+        return JSONResponse({"error": str(exc)}, status_code=400)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        problems = [_describe(e) for e in exc.errors()]
+        if _wants_html(request):
+            return pages.error_page(request, "; ".join(problems), 422)
+        return JSONResponse({"error": "invalid request", "problems": problems}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_html(request) and exc.status_code == 404:
+            return pages.error_page(request, "Not found.", 404)
+        return JSONResponse(
+            {"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.get("/health", tags=["meta"])
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "version": __version__}
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(packages=[("claimscope.web", "static")]), name="static")
+    app.add_middleware(Guard)
+    return app
+
+
+def _describe(error: Any) -> str:
+    loc = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body",))
+    msg = str(error.get("msg", "invalid"))
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    return f"{loc}: {msg}" if loc else msg

@@ -1,0 +1,210 @@
+"""Plots: SVG that parses, one mark per datum, labels shown, and article strings kept as text."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from claimscope.model import Analysis, Article, Place, Sourcing, Span, TimelineEvent
+from claimscope.report import render
+from claimscope.report.plots import all_svgs, map_svg, sourcing_svg, timeline_svg, write_svgs
+from tests.conftest import EXAMPLE
+
+NS = "{http://www.w3.org/2000/svg}"
+PUB = "2018-09-26"
+HOSTILE = ["<script>alert(1)</script>", '" onload="alert(1)', "x' onmouseover='alert(1)"]
+
+
+def parse(svg: str) -> ET.Element:
+    root = ET.fromstring(svg)
+    assert root.tag == f"{NS}svg"
+    assert root.get("role") == "img"
+    assert root.find(f"{NS}title") is not None and root.find(f"{NS}desc") is not None
+    return root
+
+
+def texts(root: ET.Element) -> list[str]:
+    return [t.text or "" for t in root.iter(f"{NS}text")]
+
+
+def all_text(root: ET.Element) -> str:
+    return " ".join("".join(el.itertext()) for el in root)
+
+
+def assert_inert(root: ET.Element) -> None:
+    for el in root.iter():
+        assert el.tag.removeprefix(NS) not in {"script", "foreignObject", "a", "image", "use"}
+        for name, value in el.attrib.items():
+            assert not name.lower().startswith("on"), (el.tag, name)
+            assert "javascript:" not in value.lower()
+
+
+@pytest.fixture(scope="module")
+def published(example_text, nlp):  # type: ignore[no-untyped-def]
+    from claimscope.ingest.text import read_text
+    from claimscope.pipeline import analyze
+
+    return analyze(read_text(example_text, source=str(EXAMPLE), published=PUB), nlp=nlp)
+
+
+def test_sourcing_bars(example_analysis: Analysis) -> None:
+    s = example_analysis.sourcing
+    assert s is not None
+    root = parse(sourcing_svg(example_analysis))
+    bars = root.findall(f".//{NS}g[@class='bar']")
+    assert len(bars) == len(s.by_category) + len(s.by_affiliation)
+    shown = texts(root)
+    for key in [*s.by_category, *s.by_affiliation]:
+        assert key in shown
+    assert "55%" in shown  # government/official: 6 of 11 statements
+    assert_inert(root)
+
+
+def test_timeline_points(published: Analysis) -> None:
+    root = parse(timeline_svg(published))
+    events = root.findall(f".//{NS}g[@class='event']")
+    distinct = {(e.value, e.claim, e.start) for e in published.timeline}
+    assert len(events) == len(distinct) >= 5
+    assert len(root.findall(f".//{NS}circle")) == len(distinct)
+    shown = texts(root)
+    assert shown.index("2013") < shown.index("2018-09-26")  # earliest first
+    assert any(t.startswith("C16: Syria surrendered") for t in shown)
+    assert all(len(t) <= 100 for t in shown)  # long claims are cut
+    assert_inert(root)
+
+
+def test_map_points(example_analysis: Analysis) -> None:
+    places = example_analysis.places
+    local = [p for p in places if p.kind != "country"]
+    countries = [p for p in places if p.kind == "country"]
+    assert len(local) >= 10 and countries
+    root = parse(map_svg(example_analysis))
+    assert len(root.findall(f".//{NS}circle")) == len(local)
+    shown = " ".join(texts(root))
+    for p in places:
+        assert p.name in shown
+    assert "36°E" in shown and "35°N" in shown  # graticule labels: zoomed on Syria
+    marks = root.findall(f".//{NS}g[@class='place place-country']")
+    assert len(marks) == len(countries)
+    assert_inert(root)
+
+
+def test_empty_analysis_gives_empty_states() -> None:
+    empty = Analysis(article=Article(id="a", text="Nothing here."))
+    for name, svg in all_svgs(empty).items():
+        root = parse(svg)
+        assert "No " in " ".join(texts(root)), name
+        assert root.find(f".//{NS}circle") is None
+
+
+def _hostile() -> Analysis:
+    text = " ".join(HOSTILE) + " happened on 2018-09-12.\x00\u202e"
+    date = text.index("2018-09-12")
+    return Analysis(
+        article=Article(id="h", text=text),
+        places=[
+            Place(entity="E1", name=h, country=h, admin1=h, lat=35.0 + i, lon=36.0 + i, kind=h)
+            for i, h in enumerate(HOSTILE)
+        ]
+        + [Place(entity="E2", name=HOSTILE[0], country=HOSTILE[1], lat=1, lon=1, kind="country")],
+        timeline=[
+            TimelineEvent(
+                value="2018-09-12",
+                basis="explicit",
+                time=Span.of(text, date, date + 10),
+                claim=HOSTILE[1],
+                relation="sentence",
+                start=0,
+                end=len(text),
+                text=text,
+            )
+        ],
+        sourcing=Sourcing(
+            voices=1,
+            attributions=1,
+            by_category={h: 0.5 for h in HOSTILE},
+            by_affiliation={HOSTILE[0]: 1.0},
+            reason=HOSTILE[0],
+        ),
+    )
+
+
+def test_hostile_strings_stay_text() -> None:
+    analysis = _hostile()
+    for name, svg in all_svgs(analysis).items():
+        root = parse(svg)  # parses: no control character or lone markup broke the XML
+        assert_inert(root)
+        assert "\x00" not in svg and "\u202e" not in svg
+        shown = all_text(root)
+        assert "<script>alert(1)</script>" in shown, name
+    assert '" onload="alert(1)' in all_text(parse(timeline_svg(analysis)))
+    map_root = parse(map_svg(analysis))
+    for g in map_root.iter(f"{NS}g"):  # a hostile kind lands inside one class value
+        assert set(g.attrib) <= {"class", "stroke", "fill"}
+
+
+def test_html_report_embeds_three_plots(example_analysis: Analysis) -> None:
+    html = render(example_analysis, "html")
+    doc = lxml.html.document_fromstring(html)
+    svgs = doc.xpath("//svg")
+    assert len(svgs) == 3
+    assert {s.get("class") for s in svgs} == {
+        "plot plot-sourcing",
+        "plot plot-timeline",
+        "plot plot-map",
+    }
+    for s in svgs:
+        assert s.get("aria-labelledby")
+        for ref in s.get("aria-labelledby").split():
+            assert len(doc.xpath(f"//*[@id='{ref}']")) == 1
+    headings = [h.text_content() for h in doc.xpath("//h2")]
+    assert {"Sourcing plot", "Timeline plot", "Map of places"} <= set(headings)
+    assert not doc.xpath("//script") and "<script" not in html
+    assert "default-src 'none'" in html  # the CSP is kept
+
+
+def test_html_report_hostile_plots() -> None:
+    html = render(_hostile(), "html")
+    doc = lxml.html.document_fromstring(html)
+    assert len(doc.xpath("//svg")) == 3
+    assert not doc.xpath("//script")
+    assert not [a for el in doc.iter() for a in el.attrib if a.lower().startswith("on")]
+
+
+def test_write_svgs(tmp_path: Path, example_analysis: Analysis) -> None:
+    written = write_svgs(example_analysis, tmp_path / "plots")
+    assert sorted(p.name for p in written) == ["map.svg", "sourcing.svg", "timeline.svg"]
+    for p in written:
+        parse(p.read_text(encoding="utf-8").split("\n", 1)[1])
+        ET.parse(p)  # with its XML declaration, as a viewer reads it
+
+
+def test_cli_plots_option(tmp_path: Path, example_text: str) -> None:
+    from typer.testing import CliRunner
+
+    from claimscope.cli import app
+
+    src = tmp_path / "a.txt"
+    src.write_text(example_text, encoding="utf-8")
+    result = CliRunner().invoke(
+        app,
+        [
+            "analyze",
+            str(src),
+            "--published",
+            PUB,
+            "-o",
+            str(tmp_path / "a.json"),
+            "--plots",
+            str(tmp_path / "p"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "p").iterdir()) == [
+        "map.svg",
+        "sourcing.svg",
+        "timeline.svg",
+    ]

@@ -1,0 +1,276 @@
+"""The web app and JSON API, through FastAPI's TestClient (no server, no network)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("duckdb")
+
+from fastapi.testclient import TestClient
+
+from claimscope.model import Analysis
+from claimscope.web.app import MAX_BODY_BYTES, create_app
+
+SHORT = (
+    "Officials say talks resume\n\n"
+    "GENEVA (Reuters) - Talks between the two sides will resume next week, a United Nations "
+    'spokesman said on Tuesday. "We are hopeful," the spokesman told reporters.\n'
+)
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "javascript:alert(1)",
+]
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory, nlp: Any) -> Iterator[TestClient]:
+    db = tmp_path_factory.mktemp("web") / "analyses.duckdb"
+    with TestClient(create_app(db), raise_server_exceptions=False) as c:
+        yield c
+
+
+def _no_traceback(body: str) -> None:
+    assert "Traceback" not in body
+    assert 'File "' not in body
+
+
+def _analyze(client: TestClient, **payload: Any) -> tuple[str, dict[str, Any]]:
+    r = client.post("/api/analyze", json=payload)
+    assert r.status_code == 200, r.text
+    return r.headers["x-analysis-id"], r.json()
+
+
+def test_analyze_text_stores_and_rereads(client: TestClient) -> None:
+    key, doc = _analyze(client, text=SHORT, published="2018-09-26", outlet="Reuters")
+    analysis = Analysis.from_json(json.dumps(doc))
+    assert analysis.article.published == "2018-09-26"
+    assert analysis.article.outlet == "Reuters"
+    assert (
+        client.post(
+            "/api/analyze", json={"text": SHORT, "published": "2018-09-26", "outlet": "Reuters"}
+        ).headers["location"]
+        == f"/api/analyses/{key}"
+    )
+
+    again = client.get(f"/api/analyses/{key}")
+    assert again.status_code == 200
+    assert Analysis.from_json(again.content) == analysis
+
+    page = client.get(f"/a/{key}")
+    assert page.status_code == 200
+    assert "text/html" in page.headers["content-type"]
+    assert "Officials say talks resume" in page.text
+    assert f'href="/api/analyses/{key}"' in page.text
+
+    home = client.get("/")
+    assert home.status_code == 200
+    assert f'href="/a/{key}"' in home.text
+
+
+def test_same_text_without_metadata_keys_on_the_article_id(client: TestClient) -> None:
+    key, doc = _analyze(client, text=SHORT)
+    assert key == doc["article"]["id"]
+
+
+def test_example_article_end_to_end(client: TestClient, example_text: str) -> None:
+    key, doc = _analyze(client, text=example_text, outlet="Press TV")
+    analysis = Analysis.from_json(json.dumps(doc))
+    assert analysis.attributions and analysis.voices
+    page = client.get(f"/a/{key}")
+    assert page.status_code == 200
+    assert "Militants kidnap kids to stage chemical weapons attack" in page.text
+    assert "<mark" in page.text
+
+
+def test_form_post_redirects_to_the_article_page(client: TestClient) -> None:
+    r = client.post(
+        "/analyze", data={"text": SHORT, "title": "A <b>bold</b> title"}, follow_redirects=False
+    )
+    assert r.status_code == 303
+    location = r.headers["location"]
+    assert re.fullmatch(r"/a/[0-9a-f]+", location)
+    page = client.get(location)
+    assert page.status_code == 200
+    assert "A &lt;b&gt;bold&lt;/b&gt; title" in page.text
+    assert "<b>bold</b>" not in page.text
+
+
+def test_form_upload_of_a_text_and_an_html_file(client: TestClient) -> None:
+    r = client.post(
+        "/analyze",
+        files={"file": ("story.txt", SHORT.encode(), "text/plain")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    html = (
+        "<html><head><title>Uploaded page</title></head><body><article><h1>Uploaded page</h1>"
+        f"<p>{SHORT}</p></article></body></html>"
+    )
+    r = client.post(
+        "/analyze",
+        files={"file": ("page.html", html.encode(), "text/html")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert client.get(r.headers["location"]).status_code == 200
+
+
+def test_form_errors_are_pages_with_a_message(client: TestClient) -> None:
+    r = client.post("/analyze", data={"text": "  "})
+    assert r.status_code == 400
+    assert "Give one of" in r.text
+    _no_traceback(r.text)
+    r = client.post("/analyze", data={"text": SHORT, "published": "26/09/2018"})
+    assert r.status_code == 400
+    assert "YYYY-MM-DD" in r.text
+    r = client.post("/analyze", files={"file": ("x.csv", b"a,b\n1,2\n", "text/csv")})
+    assert r.status_code == 400
+    assert "corpus" in r.text
+
+
+@pytest.mark.parametrize(
+    ("payload", "needle"),
+    [
+        ({"text": ""}, "empty"),
+        ({"text": "   \n "}, "empty"),
+        ({"text": SHORT, "url": "https://example.org/"}, "exactly one"),
+        ({}, "exactly one"),
+        ({"text": SHORT, "published": "2018-13-45"}, "YYYY-MM-DD"),
+        ({"text": SHORT, "colour": "red"}, "colour"),
+        ({"text": 42}, "text"),
+        ({"url": "not a url"}, "not a URL"),
+        ({"url": "file:///etc/passwd"}, "file"),
+        ({"html": ""}, "empty"),
+    ],
+)
+def test_bad_input_is_4xx_with_a_message(
+    client: TestClient, payload: dict[str, Any], needle: str
+) -> None:
+    r = client.post("/api/analyze", json=payload)
+    assert 400 <= r.status_code < 500, r.text
+    assert needle in r.text
+    assert "error" in r.json()
+    _no_traceback(r.text)
+
+
+def test_non_json_body_is_422(client: TestClient) -> None:
+    r = client.post(
+        "/api/analyze", content=b"this is not json", headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 422
+    assert r.json()["error"]
+    _no_traceback(r.text)
+
+
+def test_oversize_body_is_413(client: TestClient) -> None:
+    big = b'{"text": "' + b"a" * (MAX_BODY_BYTES + 10) + b'"}'
+    r = client.post("/api/analyze", content=big, headers={"content-type": "application/json"})
+    assert r.status_code == 413
+    assert "limit" in r.json()["error"]
+    assert "content-security-policy" in r.headers
+
+
+def test_oversize_chunked_body_is_413(client: TestClient) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"text": "'
+        for _ in range(21):
+            yield b"a" * (1024 * 1024)
+        yield b'"}'
+
+    r = client.post("/api/analyze", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1/", "http://localhost:8000/", "http://[::1]/", "http://10.0.0.1/"]
+)
+def test_private_url_is_refused(client: TestClient, url: str) -> None:
+    r = client.post("/api/analyze", json={"url": url})
+    assert r.status_code == 400
+    assert "private" in r.text or "loopback" in r.text
+    _no_traceback(r.text)
+
+
+def test_unknown_analysis_is_404(client: TestClient) -> None:
+    r = client.get("/api/analyses/nope")
+    assert r.status_code == 404
+    assert r.json()["error"]
+    page = client.get("/a/<script>alert(1)</script>")
+    assert page.status_code == 404
+    assert "<script>alert" not in page.text
+
+
+def test_schema_and_health(client: TestClient) -> None:
+    r = client.get("/api/schema")
+    assert r.status_code == 200
+    schema = r.json()
+    assert schema["title"] == "claimscope.analysis/1"
+    health = client.get("/health")
+    assert health.status_code == 200
+    assert health.json()["status"] == "ok"
+    spec = client.get("/api/openapi.json").json()
+    assert "/api/analyze" in spec["paths"]
+
+
+def test_security_headers_on_every_response(client: TestClient) -> None:
+    for r in (client.get("/"), client.get("/health"), client.get("/api/analyses/x")):
+        csp = r.headers["content-security-policy"]
+        assert "script-src 'self'" in csp
+        assert "default-src 'none'" in csp
+        assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["referrer-policy"]
+    assert client.get("/static/app.css").status_code == 200
+
+
+def _live_tags(html: str) -> list[str]:
+    """Script tags and event-handler attributes that a browser would run."""
+    found = re.findall(r"<script\b", html, flags=re.I)
+    found += re.findall(r"<[a-z][^>]*\son[a-z]+\s*=", html, flags=re.I)
+    found += re.findall(r"(?:href|src)\s*=\s*[\"']?\s*javascript:", html, flags=re.I)
+    return found
+
+
+def test_hostile_text_and_title_are_escaped(client: TestClient) -> None:
+    text = (
+        "Officials " + HOSTILE[0] + " say talks resume\n\n"
+        "GENEVA - The talks will resume, a spokesman said on Tuesday. " + HOSTILE[1] + " He said "
+        '"' + HOSTILE[2] + ' is not a link," according to the ministry. '
+        "Bidi \u202eevil\u202c text.\n"
+    )
+    title = "Title " + " ".join(HOSTILE)
+    key, doc = _analyze(client, text=text, title=title, outlet=HOSTILE[1])
+    assert doc["article"]["title"] == title
+    for url in (f"/a/{key}", "/"):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert _live_tags(page.text) == [], url
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+        assert "&lt;img src=x onerror=alert(1)&gt;" in page.text
+    assert "javascript:alert(1)" in client.get(f"/a/{key}").text  # as text, never as a link
+
+
+def test_store_round_trip_and_recent(tmp_path: Path, nlp: Any) -> None:
+    from claimscope.corpus.store import AnalysisStore, analysis_key
+    from claimscope.ingest.text import read_text
+    from claimscope.pipeline import analyze
+
+    analysis = analyze(read_text(SHORT, source="<t>", outlet="X"), nlp=nlp)
+    db = tmp_path / "sub" / "a.duckdb"
+    with AnalysisStore(db) as store:
+        key = store.put(analysis)
+        assert key == analysis_key(analysis) != analysis.article.id
+        assert store.put(analysis) == key
+        assert store.count() == 1
+    with AnalysisStore(db) as store:
+        assert store.get(key) == analysis
+        assert [s.id for s in store.recent()] == [key]
+        assert store.get("missing") is None
