@@ -15,7 +15,7 @@ from markupsafe import Markup
 from claimscope import __version__
 from claimscope.model import Analysis
 from claimscope.report.digest import counts, percent, shares, top_claims
-from claimscope.report.layers import marks, runs
+from claimscope.report.layers import LAYERS, marks, runs
 from claimscope.report.plots import all_svgs
 
 
@@ -53,6 +53,7 @@ def render_html(analysis: Analysis) -> str:
             article=a,
             sections=sections,
             top_claims=top_claims(analysis),
+            layers=LAYERS,
             # Only these are marked safe: plots.py builds them with ElementTree, which escapes
             # every article-derived text and attribute.
             plots={name: Markup(svg) for name, svg in all_svgs(analysis).items()},

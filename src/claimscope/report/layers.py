@@ -5,15 +5,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import pairwise
 
-from claimscope.model import Analysis
+from claimscope.model import Analysis, Attribution
+
+# Every layer the HTML report can show, with the label of its toggle. "claim" stands for the three
+# voice classes (claim-outlet, claim-attributed, claim-unattributed), switched by one toggle.
+LAYERS: tuple[tuple[str, str], ...] = (
+    ("entity", "Entities"),
+    ("time", "Dates"),
+    ("finding", "Framing findings"),
+    ("attr-source", "Attribution source"),
+    ("attr-cue", "Attribution cue"),
+    ("attr-content", "Attributed content"),
+    ("claim", "Claims by voice"),
+    ("hedge", "Hedges"),
+)
 
 
 @dataclass(frozen=True)
 class Mark:
     start: int
     end: int
-    layer: str  # "entity", "time", "finding"
+    layer: str  # "entity", "time", "finding", "attr-source", "claim-outlet", "hedge" ...
     label: str  # shown on hover: "E3 Walid al-Muallem (PERSON)"
+    ref: str | None = None  # the attribution a mark belongs to ("A3"): its run links to its card
 
 
 @dataclass(frozen=True)
@@ -21,9 +35,37 @@ class Run:
     text: str
     marks: tuple[Mark, ...]
 
+    @property
+    def ref(self) -> str | None:
+        """The first attribution covering the run (marks keep the analysis's order)."""
+        return next((m.ref for m in self.marks if m.ref), None)
+
+
+def speaker_label(a: Attribution) -> str:
+    """Who speaks, as resolved: "Russia’s Defense Ministry via SANA", or "unresolved (...)"."""
+    if a.speaker is not None:
+        who = a.speaker.name
+    else:
+        who = f"unresolved ({a.source.text})" if a.source is not None else "unresolved"
+    if a.via:
+        who += " via " + ", ".join(r.name for r in a.via)
+    return who
+
 
 def marks(analysis: Analysis) -> list[Mark]:
-    out = [
+    # Attributions first, in the analysis's order, so that a run's first ref is its first one.
+    out: list[Mark] = []
+    for a in analysis.attributions:
+        who = speaker_label(a)
+        if a.source is not None:
+            out.append(
+                Mark(a.source.start, a.source.end, "attr-source", f"{a.id} source: {who}", a.id)
+            )
+        out.append(Mark(a.cue.start, a.cue.end, "attr-cue", f"{a.id} cue ({a.kind}): {who}", a.id))
+        out += [
+            Mark(c.start, c.end, "attr-content", f"{a.id} content: {who}", a.id) for c in a.content
+        ]
+    out += [
         Mark(m.start, m.end, "entity", f"{e.id} {e.name} ({e.type})")
         for e in analysis.entities
         for m in e.mentions
@@ -32,6 +74,20 @@ def marks(analysis: Analysis) -> list[Mark]:
         Mark(t.start, t.end, "time", f"{t.text} = {t.value or '?'} ({t.basis})")
         for t in analysis.times
     ]
+    speakers = {a.id: speaker_label(a) for a in analysis.attributions}
+    for c in analysis.claims:
+        voice: str = c.voice
+        if c.attribution:
+            voice += f" to {speakers.get(c.attribution, '?')} ({c.attribution})"
+        out.append(
+            Mark(
+                c.start,
+                c.end,
+                f"claim-{c.voice}",
+                f"{c.id} claim, {voice}, check-worthiness {c.checkworthiness:.2f}",
+            )
+        )
+        out += [Mark(h.start, h.end, "hedge", f"hedge “{h.text}” in {c.id}") for h in c.hedges]
     # Framing findings in place, so that a reader meets the explanation where the words are.
     out += [
         Mark(f.start, f.end, "finding", f"{f.id} {f.technique}: {f.explanation}")
