@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 EXAMPLE ?= ../shared/examples/presstv-2018-idlib.txt
 
-.PHONY: example test lint typecheck pytest schema calibrate bench clean
+.PHONY: example test lint typecheck pytest schema calibrate bench bench-web clean
 
 # Installation talks on stderr, so that `make example` prints only the analysis on stdout.
 $(BIN)/python:
@@ -48,6 +48,10 @@ calibrate: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_ingest.py
+
+# Analyse-and-render of the example article through the web app (warm, best of 5).
+bench-web: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/bench_web.py --json benchmarks/results/web.json
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,216 @@
+"""The web app in a real browser: Playwright driving Debian's chromium (headless) against the app
+served by uvicorn on a free localhost port.
+
+Skipped with a message when chromium or playwright is missing on a user's machine; under CI (env
+``CI`` set) a missing browser is a failure. Screenshots go to ``$CLAIMSCOPE_ARTIFACTS`` or
+``tests/artifacts/``; with ``CLAIMSCOPE_README_SCREENSHOT=PATH`` the article page is also saved at
+PATH (how docs/img/article-page.png is made).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT, shared
+
+
+def _missing(message: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message, allow_module_level=True)
+
+
+try:
+    from playwright.sync_api import Browser, Page, sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    _missing("playwright is not installed (pip install -e '.[dev]')")
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None:  # pragma: no cover - depends on the machine
+    _missing("no chromium on PATH (Debian: apt-get install chromium)")
+
+import uvicorn  # noqa: E402
+
+from claimscope.web.app import create_app  # noqa: E402
+
+LAYERS = ["entity", "time", "finding", "attr-source", "attr-cue", "attr-content", "claim", "hedge"]
+SLOW = 180_000  # ms: the first analysis loads the spaCy model
+XSS_TITLE = "Talks <script>window.__xss=1</script> resume \u202egnp.exe\u202c"
+XSS_BODY = (
+    'GENEVA - An official said <img src=x onerror="window.__xss=2"> on Tuesday that '
+    'talks would resume, and linked <a href="javascript:window.__xss=3">x</a> for '
+    "details.\u200b Zero\u200dwidth and \u2066isolated\u2069 text.\n"
+)
+
+
+def _artifacts() -> Path:
+    path = Path(os.environ.get("CLAIMSCOPE_ARTIFACTS") or ROOT / "tests" / "artifacts")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("browser") / "analyses.duckdb"
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the app did not start under uvicorn")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def article_url(browser: Browser, base_url: str) -> str:
+    """Submit the example article through the home page's form; the article page's URL."""
+    text = shared("examples/presstv-2018-idlib.txt").read_text(encoding="utf-8")
+    context = browser.new_context()
+    pg = context.new_page()
+    try:
+        pg.goto(base_url + "/")
+        pg.fill("textarea#text", text)
+        with pg.expect_navigation(url="**/a/**", timeout=SLOW):
+            pg.click("form[action='/analyze'] [type=submit]")
+        return pg.url
+    finally:
+        context.close()
+
+
+def _hook(page: Page, selector: str, what: str) -> None:
+    """Fail with a clear message when one of the report's hooks is absent."""
+    if page.locator(selector).count() == 0:
+        pytest.fail(f"the article page has no {selector} ({what})")
+
+
+def test_submit_example_shows_highlighted_attributions(
+    page: Page, article_url: str, base_url: str
+) -> None:
+    assert article_url.startswith(base_url + "/a/")
+    page.goto(article_url)
+    assert page.locator("article").first.is_visible()
+    assert page.locator("mark.attr-cue").count() > 0
+    page.screenshot(path=str(_artifacts() / "article-page.png"), full_page=True)
+    readme_shot = os.environ.get("CLAIMSCOPE_README_SCREENSHOT")
+    if readme_shot:
+        page.screenshot(path=readme_shot, full_page=False)
+
+
+def test_click_attribution_shows_resolved_speaker(page: Page, article_url: str) -> None:
+    page.goto(article_url)
+    link = 'a.attr-link[href="#attr-A3"]'
+    _hook(page, link, "links from the highlighted text to the attribution cards")
+    page.locator(link).first.click()
+    card = page.locator("#attr-A3")
+    assert card.is_visible()
+    assert "Russia\u2019s Defense Ministry" in card.inner_text()
+    assert page.evaluate("location.hash") == "#attr-A3"
+
+
+def test_toggle_layer_hides_findings(page: Page, article_url: str) -> None:
+    page.goto(article_url)
+    for layer in LAYERS:
+        _hook(page, f"input[type=checkbox]#show-{layer}", f"the toggle for the {layer} layer")
+    _hook(page, "mark.finding", "a highlighted framing finding")
+    # The first finding whose background no other layer paints (attribution content has a fill).
+    index = page.evaluate(
+        "[...document.querySelectorAll('mark.finding')].findIndex("
+        "m => !m.classList.contains('attr-content'))"
+    )
+    mark = page.locator("mark.finding").nth(max(index, 0))
+    paint = "el => [getComputedStyle(el).backgroundColor, getComputedStyle(el).boxShadow]"
+    before = mark.evaluate(paint)
+    toggle = page.locator("#show-finding")
+    assert toggle.is_checked()
+    toggle.uncheck()
+    after = mark.evaluate(paint)
+    assert after != before
+    # Nothing of the finding layer is painted any more: no fill and no highlight shadow.
+    assert after[0] in ("rgba(0, 0, 0, 0)", "transparent")
+    assert after[1] == "none"
+    toggle.check()
+    assert mark.evaluate(paint) == before
+
+
+def test_open_map_and_timeline(page: Page, article_url: str) -> None:
+    page.goto(article_url)
+    nav = 'nav[aria-label="Sections"]'
+    _hook(page, nav, "the section navigation")
+    for target in ("#attributions", "#timeline", "#plots", "#plot-map"):
+        _hook(page, f'{nav} a[href="{target}"]', f"a link to {target}")
+    page.locator(f'{nav} a[href="#plot-map"]').click()
+    assert page.evaluate("location.hash") == "#plot-map"
+    map_svg = page.locator("#plot-map svg, svg#plot-map").first
+    assert map_svg.is_visible()
+    map_svg.screenshot(path=str(_artifacts() / "map.png"))
+    page.locator(f'{nav} a[href="#timeline"]').click()
+    assert page.evaluate("location.hash") == "#timeline"
+    assert page.locator("#timeline").is_visible()
+
+
+def test_hostile_text_is_shown_as_text(page: Page, base_url: str) -> None:
+    dialogs: list[str] = []
+
+    def record(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", record)
+    page.goto(base_url + "/")
+    page.fill("textarea#text", XSS_TITLE + "\n\n" + XSS_BODY)
+    page.fill("#title", '<script>window.__xss=4</script><img src=x onerror="window.__xss=5">')
+    page.fill("#outlet", '<a href="javascript:window.__xss=6">outlet</a>')
+    with page.expect_navigation(url="**/a/**", timeout=SLOW):
+        page.click("form[action='/analyze'] [type=submit]")
+    page.wait_for_load_state("load")
+    assert dialogs == []
+    assert page.evaluate("window.__xss") is None
+    assert page.evaluate("document.querySelectorAll('img[src=x], img[onerror]').length") == 0
+    assert page.evaluate("document.querySelectorAll('a[href^=\"javascript:\" i]').length") == 0
+    for script in page.evaluate("[...document.scripts].map(s => s.textContent)"):
+        assert "__xss" not in script
+    body = page.inner_text("body")
+    assert "<script>window.__xss=1</script>" in body or "<script>window.__xss=4</script>" in body
+    assert "onerror=" in body
+    assert "javascript:window.__xss=" in body
+    page.screenshot(path=str(_artifacts() / "xss-page.png"), full_page=True)
