@@ -8,9 +8,27 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from claimscope.model import Analysis, Article, Place, Sourcing, Span, TimelineEvent
+from claimscope.model import (
+    Analysis,
+    Article,
+    Attribution,
+    Claim,
+    Place,
+    Relay,
+    Sourcing,
+    Span,
+    Speaker,
+    TimelineEvent,
+)
 from claimscope.report import render
-from claimscope.report.plots import all_svgs, map_svg, sourcing_svg, timeline_svg, write_svgs
+from claimscope.report.plots import (
+    all_svgs,
+    attribution_graph_svg,
+    map_svg,
+    sourcing_svg,
+    timeline_svg,
+    write_svgs,
+)
 from tests.conftest import EXAMPLE
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -122,6 +140,30 @@ def _hostile() -> Analysis:
                 text=text,
             )
         ],
+        attributions=[
+            Attribution(
+                id=f"A{i}",
+                kind="indirect" if i < 2 else "according_to",
+                cue=Span.of(text, 0, 1),
+                source=Span.of(text, 0, len(HOSTILE[0])),
+                speaker=Speaker(name=h, type="PERSON") if i < 2 else None,
+                via=[Relay(name=HOSTILE[(i + 1) % 3])],
+                confidence=0.5,
+            )
+            for i, h in enumerate(HOSTILE)
+        ],
+        claims=[
+            Claim(
+                id=f"C{i}",
+                start=text.index(h),
+                end=text.index(h) + len(h),
+                text=h,
+                voice="attributed",
+                attribution=f"A{i}",
+                checkworthiness=0.5,
+            )
+            for i, h in enumerate(HOSTILE)
+        ],
         sourcing=Sourcing(
             voices=1,
             attributions=1,
@@ -146,22 +188,28 @@ def test_hostile_strings_stay_text() -> None:
         assert set(g.attrib) <= {"class", "stroke", "fill"}
 
 
-def test_html_report_embeds_three_plots(example_analysis: Analysis) -> None:
+def test_html_report_embeds_four_plots(example_analysis: Analysis) -> None:
     html = render(example_analysis, "html")
     doc = lxml.html.document_fromstring(html)
     svgs = doc.xpath("//svg")
-    assert len(svgs) == 3
+    assert len(svgs) == 4
     assert {s.get("class") for s in svgs} == {
         "plot plot-sourcing",
         "plot plot-timeline",
         "plot plot-map",
+        "plot plot-graph",
     }
     for s in svgs:
         assert s.get("aria-labelledby")
         for ref in s.get("aria-labelledby").split():
             assert len(doc.xpath(f"//*[@id='{ref}']")) == 1
     headings = [h.text_content() for h in doc.xpath("//h2")]
-    assert {"Sourcing plot", "Timeline plot", "Map of places"} <= set(headings)
+    assert {"Sourcing plot", "Timeline plot", "Map of places", "Attribution graph"} <= set(headings)
+    figure = doc.get_element_by_id("plot-graph")
+    assert figure.get("aria-labelledby") == "plot-graph-heading"
+    assert figure.xpath(".//svg") and "#plot-graph" in [
+        a.get("href") for a in doc.xpath("//nav//a")
+    ]
     assert not doc.xpath("//script") and "<script" not in html
     assert "default-src 'none'" in html  # the CSP is kept
 
@@ -169,14 +217,19 @@ def test_html_report_embeds_three_plots(example_analysis: Analysis) -> None:
 def test_html_report_hostile_plots() -> None:
     html = render(_hostile(), "html")
     doc = lxml.html.document_fromstring(html)
-    assert len(doc.xpath("//svg")) == 3
+    assert len(doc.xpath("//svg")) == 4
     assert not doc.xpath("//script")
     assert not [a for el in doc.iter() for a in el.attrib if a.lower().startswith("on")]
 
 
 def test_write_svgs(tmp_path: Path, example_analysis: Analysis) -> None:
     written = write_svgs(example_analysis, tmp_path / "plots")
-    assert sorted(p.name for p in written) == ["map.svg", "sourcing.svg", "timeline.svg"]
+    assert sorted(p.name for p in written) == [
+        "graph.svg",
+        "map.svg",
+        "sourcing.svg",
+        "timeline.svg",
+    ]
     for p in written:
         parse(p.read_text(encoding="utf-8").split("\n", 1)[1])
         ET.parse(p)  # with its XML declaration, as a viewer reads it
@@ -204,7 +257,120 @@ def test_cli_plots_option(tmp_path: Path, example_text: str) -> None:
     )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "p").iterdir()) == [
+        "graph.svg",
         "map.svg",
         "sourcing.svg",
         "timeline.svg",
     ]
+
+
+# --- attribution graph ----------------------------------------------------------------------------
+
+
+def _nodes(root: ET.Element, kind: str) -> dict[str, ET.Element]:
+    return {
+        g.get("data-key", ""): g
+        for g in root.iter(f"{NS}g")
+        if (g.get("class") or "").startswith(f"node node-{kind}")
+    }
+
+
+def _edges(root: ET.Element, kind: str) -> list[tuple[str, str]]:
+    return [
+        (g.get("data-from", ""), g.get("data-to", ""))
+        for g in root.iter(f"{NS}g")
+        if g.get("class") == f"edge edge-{kind}"
+    ]
+
+
+def test_attribution_graph_example(example_analysis: Analysis) -> None:
+    svg = attribution_graph_svg(example_analysis)
+    root = parse(svg)
+    assert_inert(root)
+    speakers, relays = _nodes(root, "speaker"), _nodes(root, "relay")
+    ministry, sana = "speaker:Russia’s Defense Ministry", "relay:SANA"
+    assert ministry in speakers and sana in relays
+    assert "Russia’s Defense Ministry" in "".join(speakers[ministry].itertext())
+    assert "SANA" in "".join(relays[sana].itertext())
+    relay_edges = _edges(root, "relay")
+    assert (sana, ministry) in relay_edges
+    edge = next(
+        g for g in root.iter(f"{NS}g") if (g.get("data-from"), g.get("data-to")) == (sana, ministry)
+    )
+    path = edge.find(f"{NS}path")
+    assert path is not None and path.get("stroke-dasharray")
+    assert "via" in "".join(edge.itertext())
+    ids = {a.id for a in example_analysis.attributions}
+    linked = [c for c in example_analysis.claims if c.attribution in ids]
+    attributed = [c for c in example_analysis.claims if c.voice == "attributed"]
+    assert attributed and all(c in linked for c in attributed)
+    claim_edges = _edges(root, "claim")
+    assert sorted(to for _, to in claim_edges) == sorted(f"claim:{c.id}" for c in linked)
+    assert set(_nodes(root, "claim")) == {f"claim:{c.id}" for c in linked}
+    # every claim node carries its full text as a tooltip
+    for c in linked:
+        tip = _nodes(root, "claim")[f"claim:{c.id}"].find(f"{NS}title")
+        assert tip is not None and " ".join(c.text.split()) in (tip.text or "")
+    assert all(float(t.get("font-size", "12")) >= 11 for t in root.iter(f"{NS}text"))
+    assert svg == attribution_graph_svg(example_analysis)  # deterministic
+
+
+def test_attribution_graph_groups_unresolved_and_sourceless() -> None:
+    text = "Officials said it rained. It was said to snow."
+    analysis = Analysis(
+        article=Article(id="u", text=text),
+        attributions=[
+            Attribution(
+                id="A1",
+                kind="indirect",
+                cue=Span.of(text, 10, 14),
+                source=Span.of(text, 0, 9),
+                confidence=0.5,
+            ),
+            Attribution(id="A2", kind="agentless", cue=Span.of(text, 33, 37), confidence=0.5),
+        ],
+        claims=[
+            Claim(
+                id="C1",
+                start=15,
+                end=24,
+                text="it rained",
+                voice="attributed",
+                attribution="A1",
+                checkworthiness=0.5,
+            ),
+            Claim(
+                id="C2",
+                start=26,
+                end=45,
+                text="It was said to snow",
+                voice="unattributed",
+                attribution="A2",
+                checkworthiness=0.5,
+            ),
+        ],
+    )
+    root = parse(attribution_graph_svg(analysis))
+    assert set(_nodes(root, "speaker")) == {"speaker:unresolved: Officials", "speaker:no source"}
+    assert sorted(_edges(root, "claim")) == [
+        ("speaker:no source", "claim:C2"),
+        ("speaker:unresolved: Officials", "claim:C1"),
+    ]
+
+
+def test_attribution_graph_hostile_strings() -> None:
+    svg = attribution_graph_svg(_hostile())
+    root = parse(svg)
+    assert_inert(root)
+    assert not [el for el in root.iter() if el.tag.removeprefix(NS) == "script"]
+    assert not [a for el in root.iter() for a in el.attrib if a.lower().startswith("on")]
+    shown = all_text(root)
+    assert "<script>alert(1)</script>" in shown and '" onload="alert(1)' in shown
+    assert _nodes(root, "relay") and _edges(root, "relay")
+    assert "\x00" not in svg and "\u202e" not in svg
+
+
+def test_attribution_graph_empty() -> None:
+    root = parse(attribution_graph_svg(Analysis(article=Article(id="a", text="Nothing here."))))
+    assert "No attributed statements" in " ".join(texts(root))
+    assert not _nodes(root, "speaker") and not _edges(root, "claim")

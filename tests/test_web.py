@@ -123,6 +123,102 @@ def test_form_upload_of_a_text_and_an_html_file(client: TestClient) -> None:
     assert client.get(r.headers["location"]).status_code == 200
 
 
+def _jsonl(*records: dict[str, Any]) -> bytes:
+    return "".join(json.dumps(r) + "\n" for r in records).encode()
+
+
+def test_jsonl_upload_lists_every_article(client: TestClient, tmp_path: Path) -> None:
+    data = _jsonl(
+        {"id": "one", "title": "First upload story", "outlet": "Wire", "text": SHORT},
+        {"id": "two", "title": "Second upload story", "text": SHORT.replace("Tuesday", "Monday")},
+        {"id": "three", "title": "No text here"},
+    )
+    r = client.post(
+        "/analyze",
+        files={"file": ("batch.jsonl", data, "application/json")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    assert re.fullmatch(r"/batch/[0-9a-f]+", r.headers["location"])
+    page = client.get(r.headers["location"])
+    assert page.status_code == 200
+    links = re.findall(r'href="(/a/[^"]+)"', page.text)
+    assert len(links) == 2
+    assert "First upload story" in page.text and "Second upload story" in page.text
+    assert "Wire" in page.text
+    assert "batch.jsonl#line 3" in page.text  # the failure names the upload, not the temp file
+    assert ".upload-" not in page.text
+    for link in links:
+        assert client.get(link).status_code == 200
+    # the temporary file is gone from the data directory
+    data_dir = client.app.state.service.data_dir  # type: ignore[attr-defined]
+    assert not list(Path(data_dir).glob(".upload-*"))
+
+
+def test_jsonl_upload_escapes_hostile_titles(client: TestClient) -> None:
+    data = _jsonl(
+        {"title": HOSTILE[0], "outlet": HOSTILE[1], "text": SHORT + " One."},
+        {"title": HOSTILE[2], "text": SHORT + " Two."},
+        {"title": HOSTILE[1], "text": 42, "id": HOSTILE[0]},
+    )
+    r = client.post("/analyze", files={"file": ("evil.jsonl", data, "application/json")})
+    assert r.status_code == 200
+    assert _live_tags(r.text) == []
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in r.text
+    assert 'href="javascript:' not in r.text
+
+
+def test_csv_upload_without_a_text_column_is_400(client: TestClient) -> None:
+    data = b"id,title,body\n1,A story,Some words\n"
+    r = client.post("/analyze", files={"file": ("stories.csv", data, "text/csv")})
+    assert r.status_code == 400
+    assert "no column &#39;text&#39;" in r.text
+    assert "default column names" in r.text
+    assert "stories.csv" in r.text
+    assert ".upload-" not in r.text
+    _no_traceback(r.text)
+
+
+def test_gzipped_warc_upload_with_one_page_goes_to_its_page(client: TestClient) -> None:
+    import gzip
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    html = (
+        "<html><head><title>Archived story</title></head><body><article><h1>Archived story</h1>"
+        f"<p>{SHORT}</p></article></body></html>"
+    ).encode()
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=True)
+    headers = StatusAndHeaders(
+        "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.0"
+    )
+    record = writer.create_warc_record(
+        "https://example.org/story", "response", payload=io.BytesIO(html), http_headers=headers
+    )
+    writer.write_record(record)
+    data = buf.getvalue()
+    assert data[:2] == b"\x1f\x8b"
+    assert gzip.decompress(data).startswith(b"WARC/")
+    r = client.post(
+        "/analyze",
+        files={"file": ("crawl.warc.gz", data, "application/gzip")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    assert re.fullmatch(r"/a/[0-9a-f]+", r.headers["location"])
+    page = client.get(r.headers["location"])
+    assert page.status_code == 200
+    assert "Archived story" in page.text
+
+
+def test_unknown_batch_is_404(client: TestClient) -> None:
+    assert client.get("/batch/0123456789abcdef").status_code == 404
+
+
 def test_form_errors_are_pages_with_a_message(client: TestClient) -> None:
     r = client.post("/analyze", data={"text": "  "})
     assert r.status_code == 400
@@ -133,7 +229,7 @@ def test_form_errors_are_pages_with_a_message(client: TestClient) -> None:
     assert "YYYY-MM-DD" in r.text
     r = client.post("/analyze", files={"file": ("x.csv", b"a,b\n1,2\n", "text/csv")})
     assert r.status_code == 400
-    assert "corpus" in r.text
+    assert "no column" in r.text
 
 
 @pytest.mark.parametrize(
@@ -274,3 +370,23 @@ def test_store_round_trip_and_recent(tmp_path: Path, nlp: Any) -> None:
         assert store.get(key) == analysis
         assert [s.id for s in store.recent()] == [key]
         assert store.get("missing") is None
+
+
+def test_record_ids_with_slashes_open(client: TestClient) -> None:
+    rows = [
+        {
+            "id": "site/2018/a",
+            "text": "The minister said the talks had failed in Geneva on Monday.",
+        },
+        {"id": "site/2018/b", "text": "The ambassador said the vote would be held in New York."},
+    ]
+    data = "\n".join(json.dumps(r) for r in rows).encode()
+    r = client.post("/analyze", files={"file": ("ids.jsonl", data, "application/json")})
+    assert r.status_code == 200, r.text
+    links = sorted(set(re.findall(r'href="(/a/[^"]+)"', r.text)))
+    assert len(links) == 2
+    pages = [client.get(link) for link in links]
+    assert all(page.status_code == 200 for page in pages)
+    assert "failed in Geneva" in pages[0].text and "New York" in pages[1].text
+    api = client.get("/api/analyses/site/2018/a")
+    assert api.status_code == 200 and Analysis.from_json(api.text).article.id == "site/2018/a"

@@ -122,8 +122,8 @@ def analyze(
     plots: Annotated[
         Path | None,
         typer.Option(
-            help="Also write sourcing.svg, timeline.svg and map.svg into this directory "
-            "(one article only)."
+            help="Also write sourcing.svg, timeline.svg, map.svg and graph.svg into this "
+            "directory (one article only)."
         ),
     ] = None,
 ) -> None:

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+import secrets
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -27,6 +30,11 @@ CREATE TABLE IF NOT EXISTS analyses (
     title VARCHAR,
     outlet VARCHAR,
     published VARCHAR,
+    document VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS batches (
+    id VARCHAR PRIMARY KEY,
+    created TIMESTAMP NOT NULL,
     document VARCHAR NOT NULL
 )
 """
@@ -105,6 +113,24 @@ class AnalysisStore:
                 [limit],
             ).fetchall()
         return [StoredSummary(*row) for row in rows]
+
+    def put_batch(self, batch: Mapping[str, object]) -> str:
+        """Store the outcome of one multi-article upload (a JSON-able dict); return a new id."""
+        key = secrets.token_hex(8)
+        with self._lock:
+            self._con.execute(
+                "INSERT INTO batches VALUES (?, ?, ?)",
+                [key, dt.datetime.now(dt.UTC).replace(tzinfo=None), json.dumps(batch)],
+            )
+        return key
+
+    def get_batch(self, key: str) -> dict[str, object] | None:
+        with self._lock:
+            row = self._con.execute("SELECT document FROM batches WHERE id = ?", [key]).fetchone()
+        if row is None:
+            return None
+        batch: dict[str, object] = json.loads(str(row[0]))
+        return batch
 
     def count(self) -> int:
         with self._lock:

@@ -1,4 +1,5 @@
-"""Plots of an analysis as standalone SVG strings: sourcing bars, a timeline and a map of places.
+"""Plots of an analysis as standalone SVG strings: sourcing bars, a timeline, a map of places and
+an attribution graph (speakers to claims, with relays).
 
 Pure functions from an ``Analysis`` to SVG text. Every element is built with ElementTree, which
 escapes each text node and attribute value, so article-derived strings (place names, claim texts,
@@ -17,7 +18,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
-from claimscope.model import Analysis, Place, TimelineEvent
+from claimscope.model import Analysis, Attribution, Claim, Place, TimelineEvent
 from claimscope.report.digest import percent
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -413,22 +414,214 @@ def _deg(v: float, pos: str, neg: str) -> str:
     return text + (pos if v > 0 else neg if v < 0 else "")
 
 
-# --- all three ------------------------------------------------------------------------------------
+# --- attribution graph ---------------------------------------------------------------------------
+
+RELAY = "#6a3d9a"
+NODE_FILL = "#eef3fb"
+CLAIM_FILL = "#f7f7f7"
+
+
+def _speaker_label(a: Attribution) -> str:
+    if a.speaker is not None:
+        return a.speaker.name
+    if a.source is not None and a.kind != "agentless":
+        return f"unresolved: {a.source.text}"
+    return "no source"
+
+
+def attribution_graph_svg(analysis: Analysis) -> str:
+    """Who says what: speakers (middle column) linked to their claims (right column), and the
+    relays a statement came through (left column, dashed edges labelled "via") to the speaker.
+
+    Unresolved sources are grouped as "unresolved: <source text>", statements without any source
+    as "no source". The layout is deterministic: claims in speaker order, then article order; each
+    speaker sits level with its claims, each relay level with its speakers, pushed apart so that
+    no two nodes overlap.
+    """
+    title = "Attribution graph: who says what"
+    if not analysis.attributions:
+        return _empty("graph", title, "No attributed statements to graph.")
+
+    # Speakers: the voices' order first, then any other speaker in attribution order.
+    by_id = {a.id: a for a in analysis.attributions}
+    speakers: list[str] = []
+    for v in analysis.voices:
+        if v.speaker not in speakers:
+            speakers.append(v.speaker)
+    for a in analysis.attributions:
+        if (name := _speaker_label(a)) not in speakers:
+            speakers.append(name)
+    order = {name: i for i, name in enumerate(speakers)}
+
+    linked: list[tuple[Claim, str]] = [
+        (c, _speaker_label(by_id[c.attribution]))
+        for c in analysis.claims
+        if c.attribution is not None and c.attribution in by_id
+    ]
+    linked.sort(key=lambda cs: (order[cs[1]], cs[0].start, cs[0].id))
+    relays: list[str] = []
+    relay_edges: list[tuple[str, str]] = []
+    for a in analysis.attributions:
+        for relay in a.via:
+            if relay.name not in relays:
+                relays.append(relay.name)
+            if (edge := (relay.name, _speaker_label(a))) not in relay_edges:
+                relay_edges.append(edge)
+    # Only speakers with a claim or a relay are drawn; an attribution without either still shows.
+    used = {s for _, s in linked} | {s for _, s in relay_edges}
+    used |= {_speaker_label(a) for a in analysis.attributions}
+    speakers = [s for s in speakers if s in used]
+
+    row_h, top, node_h = 30, 40, 22
+    relay_x, relay_w = 10, 150
+    speaker_x, speaker_w = (relay_x + relay_w + 50, 200) if relays else (10, 200)
+    claim_x, claim_w = speaker_x + speaker_w + 60, 420
+    width = claim_x + claim_w + 10
+
+    claim_y = {c.id: top + row_h * (i + 0.5) for i, (c, _) in enumerate(linked)}
+    speaker_y = _stack(
+        speakers,
+        lambda s: [claim_y[c.id] for c, cs in linked if cs == s],
+        top + row_h / 2,
+        row_h,
+    )
+    relay_y = _stack(
+        relays, lambda r: [speaker_y[s] for rr, s in relay_edges if rr == r], top + row_h / 2, row_h
+    )
+    bottom = max([*claim_y.values(), *speaker_y.values(), *relay_y.values()])
+    height = bottom + row_h / 2 + 40
+
+    counts: dict[str, int] = {}
+    for _, s in linked:
+        counts[s] = counts.get(s, 0) + 1
+    desc = (
+        f"{len(speakers)} speakers linked to {len(linked)} claims"
+        + (f", with {len(relays)} relays" if relays else "")
+        + ". "
+        + "; ".join(f"{clean(s)}: {counts.get(s, 0)} claim(s)" for s in speakers)
+        + "."
+    )
+    if relay_edges:
+        desc += " Relayed: " + "; ".join(f"{clean(s)} via {clean(r)}" for r, s in relay_edges)
+        desc += "."
+    svg = _Svg("graph", width, height, title, desc)
+    for x, heading in (
+        *([(relay_x, "Relayed via")] if relays else []),
+        (speaker_x, "Speaker"),
+        (claim_x, "Claim"),
+    ):
+        svg.text(x, 22, heading, fill=MUTED, font_weight="600")
+
+    edges = svg.add("g", class_="edges", fill="none")
+    for c, s in linked:
+        _edge(
+            svg, edges, speaker_x + speaker_w, speaker_y[s], claim_x, claim_y[c.id],
+            kind="claim", from_=f"speaker:{s}", to=f"claim:{c.id}", stroke=BAR,
+        )  # fmt: skip
+    for r, s in relay_edges:
+        g = _edge(
+            svg, edges, relay_x + relay_w, relay_y[r], speaker_x, speaker_y[s],
+            kind="relay", from_=f"relay:{r}", to=f"speaker:{s}", stroke=RELAY,
+            stroke_dasharray="5 4",
+        )  # fmt: skip
+        mx, my = (relay_x + relay_w + speaker_x) / 2, (relay_y[r] + speaker_y[s]) / 2
+        svg.text(mx, my - 4, "via", g, text_anchor="middle", fill=RELAY, font_size="11")
+
+    for r in relays:
+        g = svg.add("g", class_="node node-relay", data_key=f"relay:{r}")
+        y = relay_y[r]
+        svg.add(
+            "rect", g, x=relay_x, y=y - node_h / 2, width=relay_w, height=node_h, rx=node_h / 2,
+            fill="#fff", stroke=RELAY, stroke_dasharray="5 4",
+        )  # fmt: skip
+        svg.text(relay_x + relay_w / 2, y + 4, clean(r, 20), g, text_anchor="middle", fill=RELAY)
+        tip = svg.add("title", g)
+        tip.text = clean(f"relay: {r}")
+    for s in speakers:
+        g = svg.add("g", class_="node node-speaker", data_key=f"speaker:{s}")
+        y = speaker_y[s]
+        svg.add(
+            "rect", g, x=speaker_x, y=y - node_h / 2, width=speaker_w, height=node_h, rx=3,
+            fill=NODE_FILL, stroke=BAR,
+        )  # fmt: skip
+        svg.text(speaker_x + 8, y + 4, clean(s, 27), g, font_weight="600")
+        tip = svg.add("title", g)
+        tip.text = clean(f"{s}: {counts.get(s, 0)} claim(s)")
+    for c, s in linked:
+        g = svg.add("g", class_=f"node node-claim claim-{c.voice}", data_key=f"claim:{c.id}")
+        y = claim_y[c.id]
+        svg.add(
+            "rect", g, x=claim_x, y=y - node_h / 2, width=claim_w, height=node_h, rx=3,
+            fill=CLAIM_FILL, stroke=GRID,
+        )  # fmt: skip
+        svg.text(claim_x + 8, y + 4, f"{c.id}: {clean(c.text, 52)}", g)
+        tip = svg.add("title", g)
+        tip.text = clean(f"{c.id} ({c.voice}, {s}): {c.text}")
+    svg.text(
+        10,
+        height - 10,
+        "Solid: speaker to claim. Dashed, “via”: the relay the statement came through.",
+        fill=MUTED,
+        font_size="11",
+    )
+    return svg.tostring()
+
+
+def _stack(
+    keys: list[str], targets: Callable[[str], list[float]], first: float, gap: float
+) -> dict[str, float]:
+    """A y for each key: level with the mean of its targets' ys (keys without targets last),
+    each at least ``gap`` below the one before. Ties keep the keys' order."""
+    wanted = {k: _mean(targets(k), math.inf) for k in keys}
+    ys: dict[str, float] = {}
+    prev = first - gap
+    for k in sorted(keys, key=lambda k: wanted[k]):  # stable
+        prev = ys[k] = max(wanted[k], prev + gap) if wanted[k] < math.inf else prev + gap
+    return ys
+
+
+def _mean(values: list[float], default: float) -> float:
+    return sum(values) / len(values) if values else default
+
+
+def _edge(
+    svg: _Svg,
+    parent: ET.Element,
+    x1: float,
+    y1: float,
+    x2: float,
+    y2: float,
+    kind: str,
+    from_: str,
+    to: str,
+    **attrs: object,
+) -> ET.Element:
+    g = svg.add("g", parent, class_=f"edge edge-{kind}", data_from=from_, data_to=to)
+    mx = (x1 + x2) / 2
+    d = f"M {_n(float(x1))} {_n(float(y1))} C {_n(float(mx))} {_n(float(y1))} "
+    d += f"{_n(float(mx))} {_n(float(y2))} {_n(float(x2))} {_n(float(y2))}"
+    svg.add("path", g, d=d, stroke_width=1.5, **attrs)
+    return g
+
+
+# --- all of them ------------------------------------------------------------------------------------
 
 PLOTS: dict[str, Callable[[Analysis], str]] = {
     "sourcing": sourcing_svg,
     "timeline": timeline_svg,
     "map": map_svg,
+    "graph": attribution_graph_svg,
 }
 
 
 def all_svgs(analysis: Analysis) -> dict[str, str]:
-    """``{"sourcing": svg, "timeline": svg, "map": svg}``."""
+    """``{"sourcing": svg, "timeline": svg, "map": svg, "graph": svg}``."""
     return {name: plot(analysis) for name, plot in PLOTS.items()}
 
 
 def write_svgs(analysis: Analysis, directory: Path) -> list[Path]:
-    """Write ``sourcing.svg``, ``timeline.svg`` and ``map.svg`` into ``directory`` (created)."""
+    """Write ``sourcing.svg``, ``timeline.svg``, ``map.svg`` and ``graph.svg`` into ``directory``
+    (created)."""
     directory.mkdir(parents=True, exist_ok=True)
     out = []
     for name, svg in all_svgs(analysis).items():

@@ -6,6 +6,7 @@ import json
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
@@ -93,12 +94,12 @@ def analyze(body: AnalyzeRequest, request: Request) -> Response:
     return Response(
         analysis.to_json(indent=None),
         media_type="application/json",
-        headers={"Location": f"/api/analyses/{key}", "X-Analysis-Id": key},
+        headers={"Location": f"/api/analyses/{quote(key)}", "X-Analysis-Id": quote(key)},
     )
 
 
 @router.get(
-    "/analyses/{analysis_id}",
+    "/analyses/{analysis_id:path}",  # record ids may hold "/"
     summary="A stored analysis",
     response_class=Response,
     responses={200: _DOCUMENT, 404: _ERROR},

@@ -25,7 +25,7 @@ from claimscope import __version__
 from claimscope.corpus.store import AnalysisStore
 from claimscope.errors import ClaimscopeError
 from claimscope.ingest.url import FetchOptions
-from claimscope.model import Analysis, Article
+from claimscope.model import Analysis, Article, Failure
 
 log = logging.getLogger("claimscope.web")
 
@@ -158,6 +158,23 @@ class Service:
         with self._lock:
             analysis = analyze(article)
         return self.store.put(analysis), analysis
+
+    def analyze_many(self, items: list[Article | Failure]) -> list[tuple[str, Analysis] | Failure]:
+        """Analyse and store a batch (one pipeline pass); failures stay in their place."""
+        from claimscope.pipeline import analyze_many
+
+        with self._lock:
+            results = list(analyze_many(items))
+        return [r if isinstance(r, Failure) else (self.store.put(r), r) for r in results]
+
+    @property
+    def data_dir(self) -> Path:
+        """The folder holding the store's file: the only place uploads are ever written."""
+        if str(self.store.path) == ":memory:":
+            import tempfile
+
+            return Path(tempfile.gettempdir())
+        return self.store.path.parent
 
 
 def service(request: Request) -> Service:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -15,7 +16,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from claimscope import __version__
 from claimscope.errors import InputError
-from claimscope.model import Article
+from claimscope.model import Article, Failure
 from claimscope.web.app import service
 from claimscope.web.inputs import (
     UPLOAD_SUFFIXES,
@@ -23,6 +24,8 @@ from claimscope.web.inputs import (
     article_from_upload,
     article_from_url,
     check_date,
+    corpus_from_upload,
+    is_corpus_upload,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -76,6 +79,13 @@ async def analyze_form(
             + (f" (got {' and '.join(given)})." if given else ".")
         )
     date = check_date(published)
+    # The pipeline is CPU-bound: run it off the event loop.
+    from starlette.concurrency import run_in_threadpool
+
+    if file is not None and upload and is_corpus_upload(file.filename or "upload", upload):
+        return await run_in_threadpool(
+            _analyze_corpus, request, file.filename or "upload", upload, date, outlet
+        )
     article: Article
     if text.strip():
         article = article_from_text(text, published=date, outlet=outlet, title=title)
@@ -86,14 +96,57 @@ async def analyze_form(
         article = article_from_upload(
             file.filename or "upload", upload, published=date, outlet=outlet, title=title
         )
-    # The pipeline is CPU-bound: run it off the event loop.
-    from starlette.concurrency import run_in_threadpool
-
     key, _ = await run_in_threadpool(svc.analyze, article)
-    return RedirectResponse(f"/a/{key}", status_code=303)
+    return RedirectResponse(f"/a/{quote(key)}", status_code=303)
 
 
-@router.get("/a/{analysis_id}", response_class=HTMLResponse)
+def _analyze_corpus(
+    request: Request, name: str, data: bytes, published: str | None, outlet: str
+) -> Response:
+    """Read, analyse and store every article of an uploaded corpus file; one article goes to its
+    page, several (or any failures) to a batch page listing them."""
+    svc = service(request)
+    upload = corpus_from_upload(name, data, svc.data_dir, published=published, outlet=outlet)
+    if not any(isinstance(item, Article) for item in upload.items):
+        reasons = [f"{f.source}: {f.reason}" for f in upload.items if isinstance(f, Failure)]
+        shown = "; ".join(reasons[:5]) + (
+            f" (and {len(reasons) - 5} more)" if len(reasons) > 5 else ""
+        )
+        raise InputError(
+            f"No article could be read from the file: {shown or 'it holds no records'}"
+        )
+    results = svc.analyze_many(upload.items)
+    analysed = [r for r in results if not isinstance(r, Failure)]
+    failures = [r for r in results if isinstance(r, Failure)]
+    if len(analysed) == 1 and not failures and not upload.notes:
+        return RedirectResponse(f"/a/{quote(analysed[0][0], safe='')}", status_code=303)
+    batch = {
+        "name": name.replace("\\", "/").rsplit("/", 1)[-1][:200],
+        "articles": [
+            {
+                "id": key,
+                "href": f"/a/{quote(key, safe='')}",
+                "title": a.article.title,
+                "outlet": a.article.outlet,
+            }
+            for key, a in analysed
+        ],
+        "failures": [{"source": f.source, "reason": f.reason, "stage": f.stage} for f in failures],
+        "notes": upload.notes,
+    }
+    batch_id = svc.store.put_batch(batch)
+    return RedirectResponse(f"/batch/{batch_id}", status_code=303)
+
+
+@router.get("/batch/{batch_id}", response_class=HTMLResponse)
+def batch_page(batch_id: str, request: Request) -> HTMLResponse:
+    batch = service(request).store.get_batch(batch_id)
+    if batch is None:
+        raise HTTPException(404)
+    return _page(request, "batch.html.j2", batch=batch)
+
+
+@router.get("/a/{analysis_id:path}", response_class=HTMLResponse)  # ids may hold "/"
 def article_page(analysis_id: str, request: Request) -> HTMLResponse:
     from claimscope.report.html import render_html
 
