@@ -43,6 +43,9 @@ def test_example_relay_agentless_headline_and_scare_quotes(example_analysis: Ana
     sana = _by_content(example_analysis, "terrorists kidnapped 22 children")
     assert [r.name for r in sana.via] == ["SANA"]
     assert sana.source is not None and sana.source.text == "the defense ministry"
+    # the relay's own participle ("as saying") is not a second statement by SANA
+    same = [a for a in example_analysis.attributions if a.content[-1].end == sana.content[-1].end]
+    assert same == [sana], [(a.id, a.rule, a.cue.text) for a in same]
     accused = [a for a in example_analysis.attributions if a.cue.text == "stands accused of"]
     assert len(accused) == 1 and accused[0].kind == "agentless" and accused[0].source is None
     (headline,) = [a for a in example_analysis.attributions if a.kind == "headline"]

@@ -27,7 +27,7 @@ from claimscope.report.plots import (
     map_svg,
     sourcing_svg,
     timeline_svg,
-    write_svgs,
+    write_plots,
 )
 from tests.conftest import EXAMPLE
 
@@ -222,8 +222,8 @@ def test_html_report_hostile_plots() -> None:
     assert not [a for el in doc.iter() for a in el.attrib if a.lower().startswith("on")]
 
 
-def test_write_svgs(tmp_path: Path, example_analysis: Analysis) -> None:
-    written = write_svgs(example_analysis, tmp_path / "plots")
+def test_write_plots(tmp_path: Path, example_analysis: Analysis) -> None:
+    written = write_plots(example_analysis, tmp_path / "plots")
     assert sorted(p.name for p in written) == [
         "graph.svg",
         "map.svg",
@@ -374,3 +374,14 @@ def test_attribution_graph_empty() -> None:
     root = parse(attribution_graph_svg(Analysis(article=Article(id="a", text="Nothing here."))))
     assert "No attributed statements" in " ".join(texts(root))
     assert not _nodes(root, "speaker") and not _edges(root, "claim")
+
+
+def test_png_export(tmp_path: Path, example_analysis: Analysis) -> None:
+    written = write_plots(example_analysis, tmp_path / "plots", png=True)
+    pngs = [p for p in written if p.suffix == ".png"]
+    assert sorted(p.stem for p in pngs) == ["graph", "map", "sourcing", "timeline"]
+    for p in pngs:
+        data = p.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        assert width >= 400 and height >= 100  # drawn at twice the SVG size, not an empty canvas

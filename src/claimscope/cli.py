@@ -126,6 +126,9 @@ def analyze(
             "directory (one article only)."
         ),
     ] = None,
+    png: Annotated[
+        bool, typer.Option("--png", help="With --plots, also write each plot as PNG.")
+    ] = False,
 ) -> None:
     """Analyse an article (or every article in a JSONL/CSV/WARC/feed file) and write the result."""
     from claimscope.ingest.auto import ReadOptions, is_corpus, read
@@ -149,10 +152,12 @@ def analyze(
             items = _set_language(items, language)
         if many and plots is not None:
             raise ClaimscopeError("--plots works with one article, not a corpus file")
+        if png and plots is None:
+            raise ClaimscopeError("--png needs --plots DIR: the directory to write the plots in")
         if many:
             code = _run_batch(items, format, out, failures)
         else:
-            code = _run_single(items, format, out, plots)
+            code = _run_single(items, format, out, plots, png=png)
     except ClaimscopeError as e:
         raise _fail(str(e)) from None
     except BrokenPipeError:
@@ -174,6 +179,8 @@ def _run_single(
     fmt: OutputFormat,
     out: Path | None,
     plots: Path | None = None,
+    *,
+    png: bool = False,
 ) -> int:
     from claimscope.pipeline import analyze_many
     from claimscope.report import render
@@ -187,9 +194,9 @@ def _run_single(
     text = render(analyses[0], fmt.value)
     _write(text, out)
     if plots is not None:
-        from claimscope.report.plots import write_svgs
+        from claimscope.report.plots import write_plots
 
-        written = write_svgs(analyses[0], plots)
+        written = write_plots(analyses[0], plots, png=png)
         err.print(f"plots: {', '.join(str(p) for p in written)}", highlight=False)
     return 0
 

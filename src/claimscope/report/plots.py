@@ -619,13 +619,27 @@ def all_svgs(analysis: Analysis) -> dict[str, str]:
     return {name: plot(analysis) for name, plot in PLOTS.items()}
 
 
-def write_svgs(analysis: Analysis, directory: Path) -> list[Path]:
-    """Write ``sourcing.svg``, ``timeline.svg``, ``map.svg`` and ``graph.svg`` into ``directory``
-    (created)."""
+def write_plots(analysis: Analysis, directory: Path, *, png: bool = False) -> list[Path]:
+    """Write ``sourcing``, ``timeline``, ``map`` and ``graph`` as SVG into ``directory`` (created),
+    and as PNG beside them when ``png`` is set."""
     directory.mkdir(parents=True, exist_ok=True)
     out = []
     for name, svg in all_svgs(analysis).items():
         path = directory / f"{name}.svg"
         path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n", encoding="utf-8")
         out.append(path)
+        if png:
+            out.append(directory / f"{name}.png")
+            out[-1].write_bytes(to_png(svg))
     return out
+
+
+def to_png(svg: str, scale: float = 2.0) -> bytes:
+    """A PNG of ``svg`` on white, ``scale`` times its size (2: sharp on a slide or a printed page).
+
+    resvg (a self-contained Rust renderer, wheels on PyPI) needs no system library or browser; the
+    text is drawn with the machine's installed fonts.
+    """
+    import resvg_py
+
+    return bytes(resvg_py.svg_to_bytes(svg_string=svg, background="#ffffff", zoom=scale))

@@ -188,7 +188,12 @@ def subject_of(verb: Token) -> Token | None:
             t = t.head
             seen += 1
             continue
-        if t.dep_ == "pcomp" and t.head.dep_ == "prep" and t.head.head.pos_ in ("VERB", "AUX"):
+        if (
+            t.dep_ == "pcomp"
+            and t.head.dep_ == "prep"
+            and t.head.lower_ != "as"  # "X quoted Y as saying": Y says it, not X
+            and t.head.head.pos_ in ("VERB", "AUX")
+        ):
             t = t.head.head  # "X defended it by saying ...": the subject of the verb it modifies
             seen += 1
             continue
