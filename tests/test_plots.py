@@ -89,7 +89,8 @@ def test_timeline_points(published: Analysis) -> None:
     assert len(root.findall(f".//{NS}circle")) == len(distinct)
     shown = texts(root)
     assert shown.index("2013") < shown.index("2018-09-26")  # earliest first
-    assert any(t.startswith("C16: Syria surrendered") for t in shown)
+    stockpile = next(c for c in published.claims if c.text.startswith("Syria surrendered"))
+    assert any(t.startswith(f"{stockpile.id}: Syria surrendered") for t in shown)
     assert all(len(t) <= 100 for t in shown)  # long claims are cut
     assert_inert(root)
 
