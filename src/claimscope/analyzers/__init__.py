@@ -36,3 +36,12 @@ def text_of(doc: Doc) -> str:
     if cached is None:
         cached = doc.user_data["claimscope_text"] = doc.text
     return str(cached)
+
+
+def trimmed(text: str, start: int, end: int, chars: str = " \t\n\r") -> tuple[int, int]:
+    """``(start, end)`` narrowed past any of ``chars`` at either end (white space by default)."""
+    while start < end and text[start] in chars:
+        start += 1
+    while end > start and text[end - 1] in chars:
+        end -= 1
+    return start, end

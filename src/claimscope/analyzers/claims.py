@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from claimscope.analyzers import CLAIM_SECTIONS, checkworthiness, results, text_of
+from claimscope.analyzers import CLAIM_SECTIONS, checkworthiness, results, text_of, trimmed
 from claimscope.analyzers.framing.lexicon import pattern
 from claimscope.model import Article, Attribution, Claim, Span
 
@@ -111,11 +111,7 @@ def _clip(start: int, end: int, regions: list[tuple[int, int]]) -> tuple[int, in
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in _TRIM:
-        start += 1
-    while end > start and text[end - 1] in _TRIM:
-        end -= 1
-    return start, end
+    return trimmed(text, start, end, _TRIM)  # white space and clause punctuation
 
 
 def _words(text: str) -> int:

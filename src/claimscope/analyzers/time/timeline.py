@@ -15,10 +15,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from claimscope.analyzers import text_of
+from claimscope.analyzers import text_of, trimmed
 from claimscope.model import Claim, Span, TimeExpression, TimelineEvent
-
-_TRIM = " \t\n\r"
 
 
 def timeline(doc: Doc, times: list[TimeExpression], claims: list[Claim]) -> list[TimelineEvent]:
@@ -43,7 +41,7 @@ def timeline(doc: Doc, times: list[TimeExpression], claims: list[Claim]) -> list
             c = min(near, key=lambda c: max(c.start - t.end, t.start - c.end, 0))
             events.append(_event(t, time, c.id, "sentence", c.start, c.end, c.text))
             continue
-        start, end = _trimmed(text, sent.start_char, sent.end_char)
+        start, end = trimmed(text, sent.start_char, sent.end_char)
         events.append(_event(t, time, None, "sentence", start, end, text[start:end]))
     events.sort(key=lambda pair: pair[0])
     return [e for _, e in events]
@@ -66,11 +64,3 @@ def _event(
         text=text,
     )
     return key, event
-
-
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in _TRIM:
-        start += 1
-    while end > start and text[end - 1] in _TRIM:
-        end -= 1
-    return start, end
