@@ -456,6 +456,24 @@ def schema() -> None:
 
 
 @app.command()
+def outlet(
+    name: Annotated[str, typer.Argument(help="An outlet name, domain or URL.")],
+) -> None:
+    """Print the outlet registry entry for NAME|DOMAIN as JSON (each rater's verdict separately)."""
+    import json
+
+    from claimscope.knowledge.outlets import lookup
+
+    try:
+        found = lookup(name)
+    except ClaimscopeError as e:
+        raise _fail(str(e)) from None
+    if found is None:
+        raise _fail(f"no outlet named {name!r} in the registry")
+    typer.echo(json.dumps(found.to_dict(), ensure_ascii=False, indent=2))
+
+
+@app.command()
 def serve(
     db: Annotated[
         Path, typer.Option(help="The DuckDB file analyses are kept in (created if missing).")

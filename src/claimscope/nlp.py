@@ -29,6 +29,7 @@ COMPONENTS = (
     "claimscope_timeline",
     "claimscope_framing",
     "claimscope_sourcing",
+    "claimscope_outlet",
 )
 
 
@@ -57,6 +58,7 @@ def load(name: str | None = None) -> Language:
     import claimscope.analyzers.claims
     import claimscope.analyzers.entities
     import claimscope.analyzers.framing
+    import claimscope.analyzers.outlet
     import claimscope.analyzers.places
     import claimscope.analyzers.sourcing
     import claimscope.analyzers.time  # noqa: F401  (registers the components)

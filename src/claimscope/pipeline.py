@@ -115,6 +115,7 @@ def analysis_from_doc(doc: Doc) -> Analysis:
         sourcing=found.get("sourcing"),
         framing_by_actor=found.get("framing_by_actor", []),
         places=found.get("places", []),
+        outlet=found.get("outlet"),
         notes=notes,
     )
 
