@@ -98,3 +98,19 @@ def test_analysis_outlet(example_text: str, nlp: Any) -> None:
     assert all(r["source"] for r in a.outlet["ratings"])
     b = analyze(read_text(example_text, url="https://www.presstv.ir/Detail/2018/09/26/1"), nlp=nlp)
     assert b.outlet is not None and b.outlet["name"] == "Press TV"
+
+
+def test_voices_that_are_outlets_take_their_registry_entry(nlp) -> None:  # type: ignore[no-untyped-def]
+    from claimscope.model import Article
+    from claimscope.pipeline import analyze
+
+    text = (
+        "Agerpres reported that the minister resigned on Monday. "
+        "Yonhap News Agency said the talks would resume in Seoul."
+    )
+    voices = {v.speaker: v for v in analyze(Article(id="v", text=text), nlp=nlp).voices}
+    agerpres = voices["Agerpres"]  # not in the packaged actors file: from the registry
+    assert (agerpres.category, agerpres.affiliation) == ("state media", "Romania")
+    assert agerpres.basis is not None and "outlet registry" in agerpres.basis
+    yonhap = voices["Yonhap News Agency"]  # independent public media: media, not state media
+    assert yonhap.category == "media" and yonhap.affiliation == "South Korea"

@@ -20,13 +20,16 @@ from spacy.tokens import Doc
 
 from claimscope.analyzers import results
 from claimscope.analyzers.framing.actors import asymmetry_notes, framing_by_actor, unheard_actors
-from claimscope.knowledge import actors, countries
+from claimscope.knowledge import actors, countries, outlets
 from claimscope.model import Attribution, Entity, Finding, Sourcing, Voice
 
 INDEPENDENT = frozenset(
     {"NGO/humanitarian", "international organisation", "expert/academic", "witness/citizen"}
 )
 STATE = frozenset({"government/official", "military", "state media"})
+# State Media Matrix typologies under government control: state-controlled, and captured public
+# or private media; the independent public and state-funded ones (IP, ISF, ISM, ISFM) are not.
+STATE_RUN_TYPOLOGIES = frozenset({"SC", "CaPu", "CaPr"})
 # A camp this large a share of the statements, with no independent voice, is one-sided.
 ONE_SIDED_SHARE = 0.8
 
@@ -45,6 +48,15 @@ def describe(
     if org is not None:
         category, affiliation = kb.organisations[org]
         basis = f"known organisation “{org}”"
+    speaker_types = {by_id[i].speaker.type for i in voice.attributions if by_id[i].speaker}  # type: ignore[union-attr]
+    named_org = speaker_types <= {"ORG", "unknown"} and name[:1].isupper()  # not a person
+    outlet = outlets.lookup(name) if category is None and named_org else None
+    if (
+        outlet is not None
+    ):  # "Al Jazeera said": a news outlet, state-run or not (State Media Matrix)
+        state_run = outlet.typology in STATE_RUN_TYPOLOGIES
+        category, affiliation = ("state media" if state_run else "media"), outlet.country
+        basis = f"outlet registry “{outlet.name}” ({outlet.typology_meaning or 'not state media'})"
     if category is None:
         for where, text in [
             ("name", name),
@@ -55,7 +67,6 @@ def describe(
             if category is not None:
                 basis = f"{where} “{text}”"
                 break
-    speaker_types = {by_id[i].speaker.type for i in voice.attributions if by_id[i].speaker}  # type: ignore[union-attr]
     if category is None and "anonymous" in speaker_types:
         category, basis = "anonymous", f"unnamed source “{name}”"
     named = cs.find(name)
