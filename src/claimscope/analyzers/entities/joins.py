@@ -80,10 +80,16 @@ def join_descriptions(doc: Doc, groups: list[Group]) -> None:
     for t in doc:
         low = t.lower_
         if low in TITLE_NOUNS and t.text.islower():
-            found = _description(doc, t, taken)
-            if found is None:
-                continue
-            start, end, mods = found
+            label = "PERSON"  # "the minister": the one earlier person titled minister
+        elif t.lemma_.lower() in ORG_WORDS or low in OWNED:
+            label = "ORG"  # "the ministry": the one earlier ministry
+        else:
+            continue
+        found = _description(doc, t, taken)
+        if found is None:
+            continue
+        start, end, mods = found
+        if label == "PERSON":
             candidates = [
                 g
                 for g in groups
@@ -94,12 +100,7 @@ def join_descriptions(doc: Doc, groups: list[Group]) -> None:
                     for r in g.roles
                 )
             ]
-            label = "PERSON"
-        elif t.lemma_.lower() in ORG_WORDS or low in OWNED:
-            found = _description(doc, t, taken)
-            if found is None:
-                continue
-            start, end, mods = found
+        else:
             candidates = [
                 g
                 for g in groups
@@ -108,9 +109,6 @@ def join_descriptions(doc: Doc, groups: list[Group]) -> None:
                 and head_word(g.name) in (low, t.lemma_.lower())
                 and _compatible(mods, g.name)
             ]
-            label = "ORG"
-        else:
-            continue
         if len(candidates) == 1:
             candidates[0].mentions.append(Mention(start, end, label, anaphor=True))
             taken.update(range(start, end))
