@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 EXAMPLE ?= ../shared/examples/presstv-2018-idlib.txt
 
-.PHONY: example test lint typecheck pytest schema calibrate bench bench-web clean
+.PHONY: example test lint typecheck pytest schema calibrate bench bench-web bench-factchecks clean
 
 # Installation talks on stderr, so that `make example` prints only the analysis on stdout.
 $(BIN)/python:
@@ -52,6 +52,10 @@ bench: $(VENV)/.installed-dev
 # Analyse-and-render of the example article through the web app (warm, best of 5).
 bench-web: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_web.py --json benchmarks/results/web.json
+
+# Matching 1,000 FA-KES sentences against 10,000 CheckThat fact-checks (index build timed apart).
+bench-factchecks: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/bench_factchecks.py --json benchmarks/results/factchecks.json
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

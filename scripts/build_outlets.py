@@ -57,11 +57,25 @@ TYPOLOGY = {
     "IP": "Independent public media",
 }
 
+# idiap's scale (STATUS2RELIABILITY in its golden-truth script): a source's worst status wins;
+# "deprecated" and "generally unreliable" are both -1, "blacklisted" is -2.
 WIKIPEDIA_LABELS = {
-    -2: "deprecated",
-    -1: "generally unreliable",
+    -2: "blacklisted",
+    -1: "generally unreliable or deprecated",
     0: "no consensus",
     1: "generally reliable",
+}
+# The golden-truth label means what its label_source's scale says (same idiap script): MBFC labels
+# come through NELA-GT (reliable / mixed / unreliable), NewsGuard's pass/fail is 1 / -1, the
+# manual lists are of unreliable sources collected from papers (and an empty reliable list).
+GOLDEN_LABELS = {
+    "wikipedia": WIKIPEDIA_LABELS,
+    "mbfc": {1: "reliable", 0: "mixed", -1: "unreliable"},
+    "newsguard": {
+        1: "reliable (meets NewsGuard's criteria)",
+        -1: "unreliable (fails NewsGuard's criteria)",
+    },
+    "manual": {1: "reliable (manual list)", -1: "unreliable (listed in research papers)"},
 }
 
 # Domains that are one outlet (the first is the outlet's main domain).
@@ -191,11 +205,12 @@ def build(data: Path) -> dict[str, Any]:
                 continue
             _, entry = entry_for_domain(d)
             label_source = row["label_source"].strip()
+            value = int(row["reliability_label"])
             r = rating(
                 f"idiap golden truth ({label_source})",
                 "golden",
-                int(row["reliability_label"]),
-                None,
+                value,
+                GOLDEN_LABELS.get(label_source, {}).get(value),
             )
             r["domain"] = d
             entry["ratings"].append(r)
@@ -232,8 +247,9 @@ def build(data: Path) -> dict[str, Any]:
         "typology": TYPOLOGY,
         "scales": {
             "Wikipedia perennial sources": WIKIPEDIA_LABELS,
-            "idiap golden truth": "reliability_label as given by idiap (higher is more reliable; 1 reliable, "
-            "-1 unreliable); label_source names the original rater",
+            "idiap golden truth": "reliability_label as given by idiap: 1 reliable, 0 mixed or no "
+            "consensus, -1 unreliable, -2 blacklisted; the label_source in brackets names the "
+            "original rater, and the label gives that rater's wording",
             "NewsGuard (via idiap)": "0-100",
             "idiap graph reliability": "scores in [-1, 1] from the idiap reliability graph",
         },

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Analyses must not depend on a fact-check store the developer happens to have: the default store
+# is pointed at a path that does not exist (tests that need a store pass one explicitly).
+os.environ["CLAIMSCOPE_FACTCHECKS"] = str(
+    Path(tempfile.gettempdir()) / "claimscope-tests-no-store" / "none.sqlite"
+)
 SHARED = ROOT.parent / "shared"
 EXAMPLE = SHARED / "examples" / "presstv-2018-idlib.txt"
 

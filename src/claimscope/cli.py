@@ -129,6 +129,13 @@ def analyze(
     png: Annotated[
         bool, typer.Option("--png", help="With --plots, also write each plot as PNG.")
     ] = False,
+    factchecks: Annotated[
+        Path | None,
+        typer.Option(
+            help="Fact-check store to match claims against (default: $CLAIMSCOPE_FACTCHECKS or "
+            "the user's store, when it exists)."
+        ),
+    ] = None,
 ) -> None:
     """Analyse an article (or every article in a JSONL/CSV/WARC/feed file) and write the result."""
     from claimscope.ingest.auto import ReadOptions, is_corpus, read
@@ -154,10 +161,16 @@ def analyze(
             raise ClaimscopeError("--plots works with one article, not a corpus file")
         if png and plots is None:
             raise ClaimscopeError("--png needs --plots DIR: the directory to write the plots in")
+        if factchecks is not None and not factchecks.is_file():
+            raise ClaimscopeError(
+                f"no fact-check store at {factchecks}; create one with "
+                "claimscope factchecks import FILE --store PATH"
+            )
+        store = str(factchecks) if factchecks else None
         if many:
-            code = _run_batch(items, format, out, failures)
+            code = _run_batch(items, format, out, failures, store)
         else:
-            code = _run_single(items, format, out, plots, png=png)
+            code = _run_single(items, format, out, plots, png=png, factchecks=store)
     except ClaimscopeError as e:
         raise _fail(str(e)) from None
     except BrokenPipeError:
@@ -181,12 +194,14 @@ def _run_single(
     plots: Path | None = None,
     *,
     png: bool = False,
+    factchecks: str | None = None,
 ) -> int:
+    from claimscope import nlp
     from claimscope.pipeline import analyze_many
     from claimscope.report import render
 
     with _status("Analysing"):
-        results = list(analyze_many(items))
+        results = list(analyze_many(items, nlp=nlp.load(factchecks=factchecks)))
     analyses = [r for r in results if isinstance(r, Analysis)]
     for f in results:
         if isinstance(f, Failure):
@@ -206,7 +221,9 @@ def _run_batch(
     fmt: OutputFormat,
     out: Path | None,
     failures_path: Path | None,
+    factchecks: str | None = None,
 ) -> int:
+    from claimscope import nlp
     from claimscope.pipeline import analyze_many
     from claimscope.report import render
 
@@ -224,7 +241,7 @@ def _run_batch(
     try:
         with _progress() as progress:
             task = progress.add_task("Analysing", total=None)
-            for result in analyze_many(items):
+            for result in analyze_many(items, nlp=nlp.load(factchecks=factchecks)):
                 if isinstance(result, Failure):
                     failed += 1
                     err.print(
@@ -413,6 +430,42 @@ def eval_places(
     typer.echo(format_report(result))
 
 
+@eval_app.command("factcheck-matching")
+def eval_factcheck_matching(
+    checkthat: Annotated[
+        Path,
+        typer.Option(
+            help="The CheckThat! 2020 claim-retrieval folder (verified_claims.docs.tsv, dev/, train/)."
+        ),
+    ],
+    split: Annotated[
+        str, typer.Option(help="Which split's tweets to ask (dev is held out).")
+    ] = "dev",
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Only the first N tweets, against their claims and 1,000 others (a quick slice).",
+        ),
+    ] = None,
+) -> None:
+    """Fact-check retrieval: MAP@1, MAP@5 and recall@5 for BM25, embeddings, RRF and claimscope's
+    fusion, in one run; the first run embeds the verified claims into a cached store."""
+    from claimscope.evaluation.factchecks import evaluate, format_report
+
+    try:
+        with _progress() as progress:
+            task = progress.add_task("Embedding the verified claims (once per store)", total=None)
+
+            def step(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            result = evaluate(checkthat, split=split, limit=limit, progress=step)
+    except ClaimscopeError as e:
+        raise _fail(str(e)) from None
+    typer.echo(format_report(result))
+
+
 train_app = typer.Typer(
     help="Rebuild the model files shipped in the package from public annotated data.",
     no_args_is_help=True,
@@ -445,6 +498,170 @@ def train_checkworthiness(
     except OSError as e:
         raise _fail(f"{e.filename or out}: {e.strerror or e}") from None
     typer.echo(format_report(report))
+
+
+@train_app.command("factcheck-matching")
+def train_factcheck_matching(
+    checkthat: Annotated[
+        Path, typer.Option(help="The CheckThat! 2020 claim-retrieval folder (train/ is used).")
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Where to write the fusion weights (default: the file shipped in the package)."
+        ),
+    ] = None,
+) -> None:
+    """Fit the fact-check fusion (logistic regression over BM25 and embedding features) and its
+    display threshold on CheckThat 2020 train."""
+    import json
+    from importlib.resources import files
+
+    from claimscope.training.factchecks import save, train
+
+    target = out or Path(str(files("claimscope.knowledge.factchecks").joinpath("fusion.json")))
+    try:
+        with _status("Training the fact-check fusion on CheckThat train"):
+            fusion = train(checkthat)
+        save(fusion, target)
+    except ClaimscopeError as e:
+        raise _fail(str(e)) from None
+    except OSError as e:
+        raise _fail(f"{e.filename or target}: {e.strerror or e}") from None
+    typer.echo(json.dumps(fusion.to_dict(), indent=1))
+    typer.echo(f"written to {target}")
+
+
+factchecks_app = typer.Typer(
+    help="Import fact-checks into a store and search it (claims are matched during analyze).",
+    no_args_is_help=True,
+)
+app.add_typer(factchecks_app, name="factchecks")
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--store", help="The store file (default: $CLAIMSCOPE_FACTCHECKS or the user's store)."
+    ),
+]
+
+
+@factchecks_app.command("import")
+def factchecks_import(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="ClaimReview JSON-LD/JSON Lines/HTML pages, CSV/TSV, or a CheckThat folder."
+        ),
+    ],
+    store: StoreOption = None,
+    embed: Annotated[
+        bool, typer.Option(help="Embed the new records now (else on first match).")
+    ] = True,
+) -> None:
+    """Add fact-checks to the store. Malformed records are listed and skipped; the rest load, and
+    re-imported reviews are merged, not duplicated."""
+    from rich.markup import escape
+
+    from claimscope.knowledge.factchecks import FactCheckStore, default_path, read_path
+
+    path = store or default_path()
+    skipped = 0
+    try:
+        with FactCheckStore(path) as target:
+            for file in files:
+                result = read_path(file)
+                for problem in result.problems:
+                    skipped += problem.skipped
+                    err.print(
+                        f"[yellow]{'skipped' if problem.skipped else 'note'}:[/] "
+                        + escape(str(problem)),
+                        highlight=False,
+                        soft_wrap=True,
+                    )
+                added = target.add(result.records)
+                err.print(
+                    f"{file}: {added.added} added, {added.merged} already stored (merged), "
+                    f"{sum(p.skipped for p in result.problems)} skipped",
+                    highlight=False,
+                    soft_wrap=True,
+                )
+            if embed:
+                from claimscope import embeddings
+
+                embedder = embeddings.load()
+                with _progress() as progress:
+                    task = progress.add_task("Embedding new records", total=None)
+                    target.embed(
+                        embedder.encode,
+                        embedder.model_id,
+                        progress=lambda done, total: progress.update(
+                            task, completed=done, total=total
+                        ),
+                    )
+            total = len(target)
+    except ClaimscopeError as e:
+        raise _fail(str(e)) from None
+    except OSError as e:
+        raise _fail(f"{e.filename or path}: {e.strerror or e}") from None
+    err.print(f"{path}: {total} fact-checks", highlight=False, soft_wrap=True)
+    raise typer.Exit(EXIT_PARTIAL if skipped else 0)
+
+
+@factchecks_app.command("search")
+def factchecks_search(
+    text: Annotated[str, typer.Argument(help="A claim to look for.")],
+    store: StoreOption = None,
+    k: Annotated[int, typer.Option("-k", min=1, max=100, help="How many matches.")] = 5,
+    all_scores: Annotated[
+        bool, typer.Option("--all", help="Show matches under the display threshold too.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The stored fact-checks that match a claim, best first, with their fused score."""
+    from rich.table import Table
+
+    from claimscope.knowledge.factchecks import FactCheckIndex, open_store
+
+    try:
+        with open_store(store) as opened:
+            index = FactCheckIndex.open(opened)
+        matches = index.match([text], k=k, min_score=0.0 if all_scores else None)[0]
+    except ClaimscopeError as e:
+        raise _fail(str(e)) from None
+    if as_json:
+        typer.echo(json.dumps([m.to_dict() for m in matches], ensure_ascii=False, indent=1))
+        return
+    if not matches:
+        err.print(
+            f"no match at or above the threshold {index.fusion.threshold:.2f} (--all shows the nearest)",
+            highlight=False,
+        )
+        return
+    table = Table("score", "rating", "reviewer", "claim checked", "url")
+    for m in matches:
+        f = m.factcheck
+        table.add_row(f"{m.score:.2f}", f.rating or "", f.reviewer or "", f.claim, f.url or "")
+    Console().print(table)
+
+
+@factchecks_app.command("info")
+def factchecks_info(store: StoreOption = None) -> None:
+    """Where the store is, how many fact-checks it holds, and the matching threshold."""
+    from claimscope.knowledge.factchecks import open_store
+    from claimscope.knowledge.factchecks.match import packaged_fusion
+
+    try:
+        with open_store(store) as opened:
+            info = {
+                "store": str(opened.path),
+                "factchecks": len(opened),
+                "revision": opened.revision,
+            }
+    except ClaimscopeError as e:
+        raise _fail(str(e)) from None
+    info["threshold"] = packaged_fusion().threshold
+    typer.echo(json.dumps(info, indent=1))
 
 
 @app.command()

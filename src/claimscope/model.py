@@ -151,6 +151,24 @@ class Attribution(_Model):
     rule: str | None = None  # added: which rule found it (confidence is calibrated per rule)
 
 
+class FactCheckMatch(_Model):
+    """A stored fact-check that may check this claim (added by issue 7).
+
+    ``score`` is the fused probability (0..1) that the review checks this claim; matches under the
+    calibrated threshold are not listed. ``claim`` is the claim as the fact-checker worded it, so a
+    reader can judge the match.
+    """
+
+    reviewer: str | None = None
+    rating: str | None = None
+    url: str | None = None
+    score: float = Field(ge=0.0, le=1.0)
+    claim: str
+    date: str | None = None
+    title: str | None = None
+    id: str | None = None  # the store's record id
+
+
 class Claim(_Model):
     id: str
     start: int = Field(ge=0)
@@ -161,6 +179,9 @@ class Claim(_Model):
     hedges: list[Span] = Field(default_factory=list)
     checkworthiness: float = Field(ge=0.0, le=1.0)
     boosters: list[Span] = Field(default_factory=list)  # added: "clearly", "in fact" ...
+    factchecks: list[FactCheckMatch] = Field(
+        default_factory=list
+    )  # added: stored reviews that match
 
 
 class Entity(_Model):

@@ -30,6 +30,7 @@ COMPONENTS = (
     "claimscope_framing",
     "claimscope_sourcing",
     "claimscope_outlet",
+    "claimscope_factchecks",
 )
 
 
@@ -51,12 +52,17 @@ def load_model(name: str | None = None) -> Language:
     )
 
 
-@lru_cache(maxsize=2)
-def load(name: str | None = None) -> Language:
-    """The analysis pipeline: the English model plus claimscope's components. Cached per process."""
+@lru_cache(maxsize=4)
+def load(name: str | None = None, factchecks: str | None = None) -> Language:
+    """The analysis pipeline: the English model plus claimscope's components. Cached per process.
+
+    ``factchecks`` is the fact-check store to match claims against (default: ``$CLAIMSCOPE_FACTCHECKS``
+    or the user's store, when one exists; see :mod:`claimscope.analyzers.factchecks`).
+    """
     import claimscope.analyzers.attribution
     import claimscope.analyzers.claims
     import claimscope.analyzers.entities
+    import claimscope.analyzers.factchecks
     import claimscope.analyzers.framing
     import claimscope.analyzers.outlet
     import claimscope.analyzers.places
@@ -65,5 +71,6 @@ def load(name: str | None = None) -> Language:
 
     nlp = load_model(name)
     for component in COMPONENTS:
-        nlp.add_pipe(component, last=True)
+        config = {"store": factchecks} if component == "claimscope_factchecks" else {}
+        nlp.add_pipe(component, last=True, config=config)
     return nlp

@@ -14,7 +14,19 @@ from markupsafe import Markup
 
 from claimscope import __version__
 from claimscope.model import Analysis
-from claimscope.report.digest import counts, percent, shares, top_claims
+from claimscope.report.digest import (
+    counts,
+    factchecked_claims,
+    match_summary,
+    outlet_fields,
+    outlet_missing,
+    outlet_ratings,
+    percent,
+    rating_scales,
+    shares,
+    top_claims,
+    web_url,
+)
 from claimscope.report.layers import LAYERS, marks, runs
 from claimscope.report.plots import all_svgs
 
@@ -28,7 +40,9 @@ def _env() -> Environment:
         lstrip_blocks=True,
     )
     # Filters return plain strings, so autoescape still applies to what they build from the article.
-    env.filters.update(percent=percent, shares=shares, counts=counts)
+    env.filters.update(percent=percent, shares=shares, counts=counts, match_summary=match_summary)
+    # ``web_url`` gives back the URL only when it is http(s): a template links nothing else.
+    env.globals.update(web_url=web_url)
     return env
 
 
@@ -45,6 +59,8 @@ def render_html(analysis: Analysis) -> str:
         }
         for s in a.sections
     ]
+    ranked = top_claims(analysis)
+    ratings = outlet_ratings(analysis.outlet) if analysis.outlet is not None else []
     return (
         _env()
         .get_template("report.html.j2")
@@ -52,7 +68,13 @@ def render_html(analysis: Analysis) -> str:
             analysis=analysis,
             article=a,
             sections=sections,
-            top_claims=top_claims(analysis),
+            top_claims=ranked,
+            outlet_fields=outlet_fields(analysis.outlet) if analysis.outlet is not None else [],
+            outlet_ratings=ratings,
+            rating_scales=rating_scales(ratings),
+            outlet_missing=outlet_missing(analysis),
+            factchecked=factchecked_claims(analysis),
+            claims_checked=any(r.claim.factchecks for r in ranked),
             layers=LAYERS,
             # Only these are marked safe: plots.py builds them with ElementTree, which escapes
             # every article-derived text and attribute.

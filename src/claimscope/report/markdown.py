@@ -1,17 +1,32 @@
-"""A Markdown report for pasting into a ticket or a doc: metadata, notes, sourcing and voices,
-framing by actor, framing findings, the claims to check first, the timeline, structure, entities
-and dates.
+"""A Markdown report for pasting into a ticket or a doc: metadata, the outlet, notes, sourcing and
+voices, framing by actor, framing findings, the claims to check first and the fact-checks that
+match them, the timeline, structure, entities and dates.
 
-Every article-derived string (names, labels, cue words, claim text, explanations that quote it)
-goes through ``_md``: a Markdown viewer would otherwise render raw HTML or links from the article.
+Every article-derived string (names, labels, cue words, claim text, explanations that quote it,
+the outlet registry's and the fact-check store's text) goes through ``_md``: a Markdown viewer
+would otherwise render raw HTML or links from the article. Only http(s) URLs become links, through
+``_link``.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from claimscope.model import Analysis
-from claimscope.report.digest import counts, percent, shares, top_claims
+from claimscope.report.digest import (
+    counts,
+    factchecked_claims,
+    match_summary,
+    outlet_fields,
+    outlet_missing,
+    outlet_ratings,
+    percent,
+    rating_scales,
+    shares,
+    top_claims,
+    web_url,
+)
 
 _INLINE = str.maketrans(
     {c: "\\" + c for c in "\\`*_[]|~"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
@@ -22,6 +37,19 @@ def _md(s: str) -> str:
     """Escape untrusted text for Markdown: inline markup, raw HTML, and block markers at the start."""
     out = " ".join(s.split()).translate(_INLINE)
     return re.sub(r"^([#>+-]|\d+[.)])", r"\\\1", out)
+
+
+# Kept as they are in a link destination; everything else (spaces, parentheses, angle brackets,
+# backslashes, "|" that would split a table cell) is percent-encoded.
+_URL_SAFE = "/:?#@!$&'*+,;=%~"
+
+
+def _link(url: str | None) -> str:
+    """A Markdown link to ``url`` if it is http(s), else the URL as escaped text."""
+    target = web_url(url)
+    if target is None:
+        return _md(url or "")
+    return f"[{_md(target)}]({quote(target, safe=_URL_SAFE)})"
 
 
 def render_markdown(analysis: Analysis) -> str:
@@ -38,10 +66,11 @@ def render_markdown(analysis: Analysis) -> str:
     lines += ["| field | value |", "|---|---|"]
     lines += [f"| {k} | {_md(v)} |" for k, v in meta if v]
     lines.append("")
+    lines += _outlet(analysis)
     if analysis.notes:
         lines += ["## Notes", ""] + [f"- {_md(n)}" for n in analysis.notes] + [""]
     lines += _sourcing(analysis) + _voices(analysis) + _framing_by_actor(analysis)
-    lines += _findings(analysis) + _claims(analysis) + _timeline(analysis)
+    lines += _findings(analysis) + _claims(analysis) + _factchecks(analysis) + _timeline(analysis)
     lines += ["## Structure", ""]
     for s in a.sections:
         excerpt = a.text[s.start : s.end]
@@ -153,16 +182,77 @@ def _claims(analysis: Analysis) -> list[str]:
         f"The {len(ranked)} of {len(analysis.claims)} claims with the highest check-worthiness "
         "(0 to 1: factual, specific claims score above opinions).",
         "",
-        _row("#", "score", "voice", "claim", "hedges", "boosters"),
-        "|---" * 6 + "|",
     ]
+    # The fact-check column is there only when one of these claims has a match.
+    checked = any(r.claim.factchecks for r in ranked)
+    head = ["#", "score", "voice", "claim", "hedges", "boosters"] + ["fact-checks"] * checked
+    lines += [_row(*head), "|---" * len(head) + "|"]
     for r in ranked:
         c = r.claim
         hedges = ", ".join(h.text for h in c.hedges)
         boosters = ", ".join(b.text for b in c.boosters)
         score = f"{c.checkworthiness:.2f}"
-        lines.append(_row(r.rank, score, *map(_md, (r.voice, c.text, hedges, boosters))))
+        cells = [r.voice, c.text, hedges, boosters] + [match_summary(c)] * checked
+        lines.append(_row(r.rank, score, *map(_md, cells)))
     return [*lines, ""]
+
+
+def _outlet(analysis: Analysis) -> list[str]:
+    """The outlet's registry entry, every rating on a row of its own; or one line saying the
+    outlet that was named is not in the registry."""
+    outlet = analysis.outlet
+    if outlet is None:
+        missing = outlet_missing(analysis)
+        return ["## Outlet", "", _md(missing), ""] if missing else []
+    lines = ["## Outlet", ""]
+    lines += [f"- **{k}:** {_md(v)}" for k, v in outlet_fields(outlet)]
+    lines.append("")
+    ratings = outlet_ratings(outlet)
+    if not ratings:
+        return [*lines, "The registry holds no ratings of this outlet.", ""]
+    lines += [
+        "Each rater’s verdict as published, one row each; they are not combined into one score.",
+        "",
+        _row("rater", "rating", "domain", "date", "source", "licence"),
+        "|---" * 6 + "|",
+    ]
+    for r in ratings:
+        lines.append(_row(*map(_md, (r.rater, r.rating, r.domain, r.date, r.source, r.licence))))
+    lines.append("")
+    scales = rating_scales(ratings)
+    if scales:
+        lines += ["Scales of the values without a label:", ""]
+        lines += [f"- **{_md(rater)}:** {_md(scale)}" for rater, scale in scales]
+        lines.append("")
+    return lines
+
+
+def _factchecks(analysis: Analysis) -> list[str]:
+    """Every claim that stored fact-checks may check, each match with its rating, reviewer, date,
+    the claim as the fact-checker worded it, the match score and a link to the review."""
+    checked = factchecked_claims(analysis)
+    if not checked:
+        return []
+    lines = [
+        "## Fact-checks",
+        "",
+        "Published fact-checks that may check a claim of this article, best match first. The match "
+        "score (0 to 1) is how likely the review checks this claim; a rating judges the claim as "
+        "the fact-checker worded it, so compare the wordings before relying on it.",
+        "",
+    ]
+    for item in checked:
+        c = item.claim
+        lines += [f"### Claim {_md(c.id)} (voice: {_md(item.voice)})", "", f"> {_md(c.text)}", ""]
+        lines += [
+            _row("rating", "reviewer", "date", "fact-checked claim", "match score", "review"),
+            "|---" * 6 + "|",
+        ]
+        for m in item.matches:
+            cells = (m.rating or "no rating", m.reviewer or "not given", m.date or "no date")
+            lines.append(_row(*map(_md, cells), _md(m.claim), f"{m.score:.2f}", _link(m.url)))
+        lines.append("")
+    return lines
 
 
 def _timeline(analysis: Analysis) -> list[str]:

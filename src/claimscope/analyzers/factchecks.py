@@ -1,0 +1,94 @@
+"""Fact-check matches for each claim, from the user's fact-check store.
+
+A reader who sees a claim wants to know whether someone has already checked it. This component
+asks the store (:mod:`claimscope.knowledge.factchecks`) for each claim of the article and lists the
+matches above the calibrated threshold under ``Claim.factchecks``, best first.
+
+The store is the ``store`` setting (``claimscope analyze --factchecks PATH``), else
+``$CLAIMSCOPE_FACTCHECKS``, else ``factchecks.sqlite`` in the user's data directory. No store, or an
+empty one, means no matches and no cost: the embedding model is only loaded when there is
+something to match against. The index is reopened when the store changes (a long-running web app
+sees newly imported reviews).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from claimscope.analyzers import results
+from claimscope.model import Claim, FactCheckMatch
+
+log = logging.getLogger(__name__)
+MATCHES_PER_CLAIM = 3
+
+
+class FactCheckMatcher:
+    def __init__(self, store: str | None, k: int = MATCHES_PER_CLAIM) -> None:
+        from claimscope.knowledge.factchecks.store import default_path
+
+        self.path = Path(store).expanduser() if store else default_path()
+        self.explicit = bool(store)
+        self.k = k
+        self._index: object | None = None
+        self._revision: int | None = None
+
+    def _open(self) -> object | None:
+        from claimscope.knowledge.factchecks.match import FactCheckIndex
+        from claimscope.knowledge.factchecks.store import FactCheckStore
+
+        if not self.path.is_file():
+            if self.explicit:
+                from claimscope.errors import ClaimscopeError
+
+                raise ClaimscopeError(f"no fact-check store at {self.path}")
+            return None
+        with FactCheckStore(self.path, create=False) as store:
+            if self._index is not None and store.revision == self._revision:
+                return self._index
+            if len(store) == 0:
+                self._index, self._revision = None, store.revision
+                return None
+            self._index = FactCheckIndex.open(store)
+            self._revision = store.revision
+        return self._index
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = results(doc)
+        claims: list[Claim] = found.get("claims", [])
+        if not claims:
+            return doc
+        index = self._open()
+        if index is None:
+            return doc
+        from claimscope.knowledge.factchecks.match import FactCheckIndex
+
+        assert isinstance(index, FactCheckIndex)
+        for claim, matches in zip(
+            claims, index.match([c.text for c in claims], k=self.k), strict=True
+        ):
+            claim.factchecks = [
+                FactCheckMatch(
+                    id=m.factcheck.id,
+                    claim=m.factcheck.claim,
+                    reviewer=m.factcheck.reviewer,
+                    rating=m.factcheck.rating,
+                    url=m.factcheck.url,
+                    date=m.factcheck.date,
+                    title=m.factcheck.title,
+                    score=round(min(max(m.score, 0.0), 1.0), 4),
+                )
+                for m in matches
+            ]
+        return doc
+
+
+@Language.factory(
+    "claimscope_factchecks",
+    default_config={"store": None, "k": MATCHES_PER_CLAIM},
+)
+def make_factchecks(nlp: Language, name: str, store: str | None, k: int) -> FactCheckMatcher:
+    return FactCheckMatcher(store, k)

