@@ -742,5 +742,11 @@ def main() -> None:
     app()
 
 
+# The corpus commands live in their own module, which imports this one's helpers.
+from claimscope.cli_corpus import corpus_app  # noqa: E402
+
+app.add_typer(corpus_app, name="corpus")
+
+
 if __name__ == "__main__":
     main()

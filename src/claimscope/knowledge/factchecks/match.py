@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import shutil
 from collections.abc import Callable, Sequence
@@ -217,11 +218,14 @@ class FactCheckIndex:
             )
         )
         out: list[Scored] = []
+        block = 256  # queries per matrix product: one BLAS call instead of 256 small ones
+        cos_block = title_block = np.zeros((0, len(self.records)), np.float32)
         for i, text in enumerate(prepared):
-            cos = self.claim_vectors @ vectors[i] if len(self.records) else np.zeros(0, np.float32)
-            cos_title = (
-                self.title_vectors @ vectors[i] if len(self.records) else np.zeros(0, np.float32)
-            )
+            if i % block == 0:
+                cos_block = vectors[i : i + block] @ self.claim_vectors.T
+                title_block = vectors[i : i + block] @ self.title_vectors.T
+            cos = cos_block[i % block]
+            cos_title = title_block[i % block]
             bm = self.bm25_scores(text)
             hidden = list(exclude[i]) if exclude else []
             if hidden:
@@ -337,16 +341,22 @@ def _load_bm25(store: FactCheckStore, records: Sequence[FactCheck]) -> Any:
         try:
             if json.loads(stamp.read_text()) == want:
                 return bm25s.BM25.load(str(folder))
-        except (OSError, ValueError):
-            pass  # a damaged saved index is rebuilt below
+        except (OSError, ValueError, KeyError):
+            pass  # a damaged or vanishing saved index is rebuilt below
     index = _build_bm25(records)
     if records:
+        # Written beside, then renamed into place: processes opening the store at once (corpus
+        # workers, Ray actors) never read a half-written index, and a loser of the race just
+        # keeps its own copy in memory.
+        partial = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")
         try:
+            shutil.rmtree(partial, ignore_errors=True)
+            index.save(str(partial))
+            (partial / stamp.name).write_text(json.dumps(want))
             shutil.rmtree(folder, ignore_errors=True)
-            index.save(str(folder))
-            stamp.write_text(json.dumps(want))
+            os.rename(partial, folder)
         except OSError:
-            pass  # a read-only store still matches; it rebuilds the index each time it is opened
+            shutil.rmtree(partial, ignore_errors=True)  # read-only, or another process won
     return index
 
 

@@ -80,7 +80,8 @@ class FactCheckStore:
             )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = sqlite3.connect(self.path)
+            # Several processes may embed into one store at once; wait for each other's writes.
+            self._db = sqlite3.connect(self.path, timeout=60)
             self._db.executescript(_SCHEMA)
             version = self._meta("schema_version")
         except sqlite3.DatabaseError as e:
