@@ -123,6 +123,9 @@ def test_missing_input_is_a_clear_error(tmp_path: Path) -> None:
     assert not (tmp_path / "c.duckdb").exists()
 
 
+N_KILL = 150
+
+
 def _kill_run(csv: Path, db: Path, delay: float) -> int:
     """Start a run, SIGKILL it after ``delay`` seconds; return how many articles it had stored."""
     command = [
@@ -148,28 +151,28 @@ def _kill_run(csv: Path, db: Path, delay: float) -> int:
 @pytest.mark.slow
 def test_kill_9_and_resume_loses_and_duplicates_nothing(tmp_path: Path) -> None:
     fakes = shared("data/fa-kes/FA-KES-Dataset.csv")
-    # 40 articles, in a CSV of the same shape.
+    # N_KILL articles, in a CSV of the same shape: enough that a run lasts several seconds.
     lines = fakes.read_bytes().decode("latin-1").splitlines(keepends=True)
     import csv as csvlib
     import io
 
     rows = list(csvlib.reader(io.StringIO("".join(lines))))
-    sliced = tmp_path / "fakes40.csv"
+    sliced = tmp_path / "fakes-slice.csv"
     with sliced.open("w", encoding="utf-8", newline="") as f:
-        csvlib.writer(f).writerows(rows[:41])
+        csvlib.writer(f).writerows(rows[: N_KILL + 1])
     db = tmp_path / "kill.duckdb"
 
     stored_after_kill = 0
-    for delay in (9.0, 6.0, 14.0, 20.0):
+    for delay in (5.0, 3.0, 8.0, 2.0, 12.0, 1.5, 18.0):
         if db.exists():
             db.unlink()
             for extra in tmp_path.glob("kill.duckdb*"):
                 extra.unlink()
         stored_after_kill = _kill_run(sliced, db, delay)
-        if 0 < stored_after_kill < 40:
+        if 0 < stored_after_kill < N_KILL:
             break
-    assert 0 < stored_after_kill < 40, (
-        f"could not kill the run mid-way (stored {stored_after_kill})"
+    assert 0 < stored_after_kill < N_KILL, (
+        f"could not kill the run mid-way (stored {stored_after_kill} of {N_KILL})"
     )
 
     result = CliRunner().invoke(
@@ -187,7 +190,7 @@ def test_kill_9_and_resume_loses_and_duplicates_nothing(tmp_path: Path) -> None:
     assert result.exit_code in (0, 3), result.output
     assert f"{stored_after_kill} already stored" in result.output
     with open_corpus(db) as store:
-        assert store.count() == 40
+        assert store.count() == N_KILL
         options = ReadOptions(
             fields=FieldMap.parse("text=article_content,title=article_title,id=unit_id")
         )
@@ -195,7 +198,7 @@ def test_kill_9_and_resume_loses_and_duplicates_nothing(tmp_path: Path) -> None:
         from claimscope.model import Article
 
         keys = [article_key(a) for a in read_all([str(sliced)], options) if isinstance(a, Article)]
-        assert len(set(keys)) == 40 and store.done_keys(keys) == set(keys)
+        assert len(set(keys)) == N_KILL and store.done_keys(keys) == set(keys)
         # No article's rows twice: each stored analysis has as many claim rows as claims.
         for key in keys[:10]:
             analysis = store.get(key)
