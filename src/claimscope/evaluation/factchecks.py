@@ -103,9 +103,8 @@ def _ids(records: Sequence[FactCheck]) -> list[set[str]]:
     return [set(r.source_ids) for r in records]
 
 
-def _system_rankings(
-    index: FactCheckIndex, scored: Sequence[Scored], fusion: Fusion
-) -> dict[str, list[list[int]]]:
+def _system_rankings(scored: Sequence[Scored], fusion: Fusion) -> dict[str, list[list[int]]]:
+    """The top five rows of each system, per query, from one scoring pass."""
     out: dict[str, list[list[int]]] = {
         "BM25": [],
         "embeddings": [],
@@ -151,7 +150,7 @@ def evaluate(
 
     ids = _ids(index.records)
     scored = index.score(texts)
-    for name, ranking in _system_rankings(index, scored, index.fusion).items():
+    for name, ranking in _system_rankings(scored, index.fusion).items():
         result.systems[name] = scores([[ids[j] for j in r] for r in ranking], golds)
     result.seconds["match"] = time.perf_counter() - opened
 
