@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from claimscope.analyzers import results
 from claimscope.model import Claim, FactCheckMatch
+
+if TYPE_CHECKING:
+    from claimscope.knowledge.factchecks.match import FactCheckIndex
 
 log = logging.getLogger(__name__)
 MATCHES_PER_CLAIM = 3
@@ -33,10 +37,10 @@ class FactCheckMatcher:
         self.path = Path(store).expanduser() if store else default_path()
         self.explicit = bool(store)
         self.k = k
-        self._index: object | None = None
+        self._index: FactCheckIndex | None = None
         self._revision: int | None = None
 
-    def _open(self) -> object | None:
+    def _open(self) -> FactCheckIndex | None:
         from claimscope.knowledge.factchecks.match import FactCheckIndex
         from claimscope.knowledge.factchecks.store import FactCheckStore
 
@@ -64,25 +68,11 @@ class FactCheckMatcher:
         index = self._open()
         if index is None:
             return doc
-        from claimscope.knowledge.factchecks.match import FactCheckIndex
-
-        assert isinstance(index, FactCheckIndex)
         for claim, matches in zip(
             claims, index.match([c.text for c in claims], k=self.k), strict=True
         ):
-            claim.factchecks = [
-                FactCheckMatch(
-                    id=m.factcheck.id,
-                    claim=m.factcheck.claim,
-                    reviewer=m.factcheck.reviewer,
-                    rating=m.factcheck.rating,
-                    url=m.factcheck.url,
-                    date=m.factcheck.date,
-                    title=m.factcheck.title,
-                    score=round(min(max(m.score, 0.0), 1.0), 4),
-                )
-                for m in matches
-            ]
+            # The sigmoid keeps the score in 0..1; to_dict rounds it.
+            claim.factchecks = [FactCheckMatch.model_validate(m.to_dict()) for m in matches]
         return doc
 
 
