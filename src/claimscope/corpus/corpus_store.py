@@ -25,7 +25,13 @@ from typing import Any
 from claimscope.corpus import export as export_module
 from claimscope.corpus import search as search_module
 from claimscope.corpus.db import Database, Row
-from claimscope.corpus.schema import ARTICLE_TABLES, COLUMNS, current_version, migrate
+from claimscope.corpus.schema import (
+    ARTICLE_TABLES,
+    COLUMNS,
+    DERIVED_TABLES,
+    current_version,
+    migrate,
+)
 from claimscope.corpus.search import Filters, SearchHit, date_bound
 from claimscope.model import Analysis
 
@@ -124,6 +130,7 @@ class _Rows:
                 c.checkworthiness,
                 len(c.hedges),
                 claim_lengths[c.id],
+                "; ".join(h.text for h in c.hedges) or None,
             )
             for c in analysis.claims
         ]
@@ -279,7 +286,7 @@ class CorpusStore:
                     delta[1] -= sum(int(r[1]) for r in old)
                     delta[2] -= int(claims_before[0])
                     delta[3] -= int(claims_before[1])
-                    for table in ARTICLE_TABLES:
+                    for table in ARTICLE_TABLES + DERIVED_TABLES:
                         db.execute(f"DELETE FROM {table} WHERE key IN ({marks})", stored)
                 marks = ", ".join("?" for _ in chunk)
                 db.execute(f"DELETE FROM failures WHERE key IN ({marks})", chunk)
@@ -409,6 +416,23 @@ class CorpusStore:
     def export(self, path: Path, fmt: str, table: str = "articles") -> int:
         """Write a table (or ``analyses``: the documents) as parquet, csv or jsonl; return rows."""
         return export_module.export(self._db, Path(path), fmt, table)
+
+    def analyses(self, keys: Iterable[str]) -> list[tuple[str, Analysis]]:
+        """The stored analyses of ``keys`` (those that are stored), in the order asked."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, str] = {}
+        for chunk in _chunks(wanted):
+            marks = ", ".join("?" for _ in chunk)
+            rows = self._db.fetchall(
+                f"SELECT key, document FROM articles WHERE key IN ({marks})", chunk
+            )
+            found.update((str(k), str(d)) for k, d in rows)
+        return [(k, Analysis.from_json(found[k])) for k in wanted if k in found]
+
+    @property
+    def db(self) -> Database:
+        """The connection, for the modules that keep their own tables here (stories)."""
+        return self._db
 
     def schema_version(self) -> int:
         return current_version(self._db)

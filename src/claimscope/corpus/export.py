@@ -33,6 +33,8 @@ _ORDER = {
     "voices": "key, seq",
     "outlets": "name",
     "failures": "failed_at, source, stage",
+    "clusters": "id",
+    "cluster_claims": "cluster, seq",
 }
 _HIDDEN = {"n_terms"}
 TABLES = (*_ORDER, "analyses")

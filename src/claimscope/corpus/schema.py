@@ -197,7 +197,69 @@ _V1 = (
     "CREATE INDEX failures_key ON failures (key)",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "corpus tables and full-text index", _V1),)
+_V2 = (
+    # The hedge words of a claim ("alleged; reportedly"), for showing how an outlet carried it.
+    "ALTER TABLE claims ADD COLUMN hedge_words TEXT",
+    # A claim's sentence vector (float32, unit length) per embedding model: embedding is the slow
+    # part of clustering, so it is done once per claim. Rows go with their article's other rows.
+    """CREATE TABLE claim_vectors (
+        key TEXT NOT NULL,
+        id TEXT NOT NULL,
+        model TEXT NOT NULL,
+        vector BYTEA NOT NULL,
+        PRIMARY KEY (key, id, model)
+    )""",
+    # The last clustering of the corpus's claims (``claimscope corpus clusters --build``): what it
+    # was built over and with which settings, one row per cluster, and one per member claim with
+    # what a cluster page shows of it. A rebuild replaces all three in one transaction, so cluster
+    # ids are stable between builds; members copy their claim's words, so a cluster still reads
+    # whole after one of its articles is replaced.
+    """CREATE TABLE cluster_builds (
+        id TEXT PRIMARY KEY,
+        built_at TIMESTAMP NOT NULL,
+        articles INTEGER NOT NULL,
+        claims INTEGER NOT NULL,
+        clusters INTEGER NOT NULL,
+        model TEXT NOT NULL,
+        settings TEXT NOT NULL,
+        seconds FLOAT8
+    )""",
+    """CREATE TABLE clusters (
+        id INTEGER PRIMARY KEY,
+        build TEXT NOT NULL,
+        claims INTEGER NOT NULL,
+        articles INTEGER NOT NULL,
+        outlets INTEGER NOT NULL,
+        outlet_names TEXT NOT NULL,
+        cohesion FLOAT8,
+        first_published DATE,
+        last_published DATE,
+        first_outlet TEXT,
+        text TEXT NOT NULL
+    )""",
+    """CREATE TABLE cluster_claims (
+        cluster INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        claim TEXT NOT NULL,
+        outlet TEXT,
+        published DATE,
+        title TEXT,
+        voice TEXT,
+        speaker TEXT,
+        cue TEXT,
+        hedge_words TEXT,
+        stance TEXT NOT NULL,
+        text TEXT NOT NULL,
+        PRIMARY KEY (cluster, seq)
+    )""",
+    "CREATE INDEX cluster_claims_key ON cluster_claims (key)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "corpus tables and full-text index", _V1),
+    Migration(2, "claim vectors, stored claim clusters, hedge words", _V2),
+)
 
 # The columns of each table after every migration, in order, with their types: what the store
 # writes. A test checks that the migrated databases have exactly these.
@@ -243,6 +305,7 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("checkworthiness", "FLOAT8"),
         ("hedges", "INTEGER"),
         ("n_terms", "INTEGER"),
+        ("hedge_words", "TEXT"),
     ),
     "findings": (
         ("key", "TEXT"),
@@ -330,6 +393,50 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("claims", "BIGINT"),
         ("claim_terms", "BIGINT"),
     ),
+    "claim_vectors": (
+        ("key", "TEXT"),
+        ("id", "TEXT"),
+        ("model", "TEXT"),
+        ("vector", "BYTEA"),
+    ),
+    "cluster_builds": (
+        ("id", "TEXT"),
+        ("built_at", "TIMESTAMP"),
+        ("articles", "INTEGER"),
+        ("claims", "INTEGER"),
+        ("clusters", "INTEGER"),
+        ("model", "TEXT"),
+        ("settings", "TEXT"),
+        ("seconds", "FLOAT8"),
+    ),
+    "clusters": (
+        ("id", "INTEGER"),
+        ("build", "TEXT"),
+        ("claims", "INTEGER"),
+        ("articles", "INTEGER"),
+        ("outlets", "INTEGER"),
+        ("outlet_names", "TEXT"),
+        ("cohesion", "FLOAT8"),
+        ("first_published", "DATE"),
+        ("last_published", "DATE"),
+        ("first_outlet", "TEXT"),
+        ("text", "TEXT"),
+    ),
+    "cluster_claims": (
+        ("cluster", "INTEGER"),
+        ("seq", "INTEGER"),
+        ("key", "TEXT"),
+        ("claim", "TEXT"),
+        ("outlet", "TEXT"),
+        ("published", "DATE"),
+        ("title", "TEXT"),
+        ("voice", "TEXT"),
+        ("speaker", "TEXT"),
+        ("cue", "TEXT"),
+        ("hedge_words", "TEXT"),
+        ("stance", "TEXT"),
+        ("text", "TEXT"),
+    ),
 }
 
 # The tables that hold one article's rows (deleted and rewritten when the article is put again).
@@ -344,6 +451,8 @@ ARTICLE_TABLES = (
     "voices",
     "terms",
 )
+# Rows derived from an article's rows later (not by a put): deleted with them on a replacement.
+DERIVED_TABLES = ("claim_vectors",)
 
 _VERSION_TABLE = """CREATE TABLE IF NOT EXISTS schema_version (
     version INTEGER PRIMARY KEY,

@@ -88,16 +88,29 @@ _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’']))\s+(?=[A-Z“\"
 def paragraph_records(
     analysis: Analysis, key: str, *, min_words: int = 12
 ) -> Iterator[ParagraphRecord]:
+    """The passages of an analysed article (see :func:`paragraphs`)."""
+    a = analysis.article
+    return paragraphs(key, a.text, a.outlet, a.published, a.title, min_words=min_words)
+
+
+def paragraphs(
+    key: str,
+    text: str,
+    outlet: str | None,
+    published: str | None,
+    title: str | None,
+    *,
+    min_words: int = 12,
+) -> Iterator[ParagraphRecord]:
     """Blocks of the text (blank-line separated); a text that is one block (FA-KES articles are)
     is cut into runs of three sentences, so that a copied passage is still found."""
-    article = analysis.article
-    blocks = [b.strip() for b in _PARAGRAPH.split(article.text) if b.strip()]
+    blocks = [b.strip() for b in _PARAGRAPH.split(text) if b.strip()]
     if len(blocks) <= 2:
         sentences = [s for b in blocks for s in _SENTENCE_END.split(b)]
         blocks = [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
     for n, block in enumerate(blocks):
         if len(block.split()) >= min_words:
-            yield ParagraphRecord(key, n, block, article.outlet, article.published, article.title)
+            yield ParagraphRecord(key, n, block, outlet, published, title)
 
 
 def all_claims(items: Iterable[tuple[str, Analysis]]) -> list[ClaimRecord]:
