@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ os.environ["CLAIMSCOPE_FACTCHECKS"] = str(
 )
 SHARED = ROOT.parent / "shared"
 EXAMPLE = SHARED / "examples" / "presstv-2018-idlib.txt"
+PG_ENV = "CLAIMSCOPE_TEST_POSTGRES"  # the PostgreSQL server for store tests (.ci/run starts one)
 
 
 def shared(relative: str) -> Path:
@@ -49,6 +52,34 @@ def example_analysis(example_text, nlp):  # type: ignore[no-untyped-def]
     from claimscope.pipeline import analyze
 
     return analyze(read_text(example_text, source=str(EXAMPLE)), nlp=nlp)
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Where a test's store lives: a new DuckDB file, or a new schema on the test server."""
+    if request.param == "duckdb":
+        yield str(tmp_path / "corpus.duckdb")
+        return
+    url = os.environ.get(PG_ENV)
+    if not url:
+        message = (
+            f"{PG_ENV} is not set: the PostgreSQL half of the store tests needs a server "
+            "(postgresql://user@host:port/db; .ci/run starts one)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    import psycopg
+
+    schema = f"claimscope_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(url, autocommit=True) as con:
+            con.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 # Figures that tests measure (title match rate, offset-map coverage, ...) are printed at the end of

@@ -22,7 +22,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,7 +40,6 @@ from claimscope.model import Analysis, Article
 
 from .conftest import shared
 
-PG_ENV = "CLAIMSCOPE_TEST_POSTGRES"
 PER_ARTICLE = {
     "attributions": "attributions",
     "claims": "claims",
@@ -84,34 +82,6 @@ SHORT = [
 
 
 # -- fixtures ------------------------------------------------------------------------------------
-
-
-@pytest.fixture(params=["duckdb", "postgresql"])
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """Where a test's store lives: a new DuckDB file, or a new schema on the test server."""
-    if request.param == "duckdb":
-        yield str(tmp_path / "corpus.duckdb")
-        return
-    url = os.environ.get(PG_ENV)
-    if not url:
-        message = (
-            f"{PG_ENV} is not set: the PostgreSQL half of the store tests needs a server "
-            "(postgresql://user@host:port/db; .ci/run starts one)"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    import psycopg
-
-    schema = f"claimscope_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(url, autocommit=True) as con:
-        con.execute(f"CREATE SCHEMA {schema}")
-    separator = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(url, autocommit=True) as con:
-            con.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.fixture

@@ -742,7 +742,8 @@ def main() -> None:
     app()
 
 
-# The corpus commands live in their own module, which imports this one's helpers.
+# The corpus commands live in their own modules (cli_corpus, and cli_stories which adds to it).
+from claimscope import cli_stories  # noqa: E402,F401  (registers the story commands)
 from claimscope.cli_corpus import corpus_app  # noqa: E402
 
 app.add_typer(corpus_app, name="corpus")

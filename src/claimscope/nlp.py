@@ -65,11 +65,14 @@ def load(name: str | None = None, factchecks: str | None = None) -> Language:
     import claimscope.analyzers.factchecks
     import claimscope.analyzers.framing
     import claimscope.analyzers.outlet
+    import claimscope.analyzers.paragraphs
     import claimscope.analyzers.places
     import claimscope.analyzers.sourcing
     import claimscope.analyzers.time  # noqa: F401  (registers the components)
 
     nlp = load_model(name)
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("claimscope_paragraphs", before="parser")
     for component in COMPONENTS:
         config = {"store": factchecks} if component == "claimscope_factchecks" else {}
         nlp.add_pipe(component, last=True, config=config)

@@ -36,7 +36,8 @@ def compare_outlets(items: Sequence[tuple[str, Analysis]]) -> list[OutletColumn]
     columns: dict[str, OutletColumn] = {}
     for _, analysis in items:
         article = analysis.article
-        name = article.outlet or "unknown outlet"
+        registry = analysis.outlet or {}
+        name = str(registry.get("name") or article.outlet or "unknown outlet")
         col = columns.setdefault(name, OutletColumn(name))
         col.articles += 1
         if article.title and article.title not in col.headlines:
