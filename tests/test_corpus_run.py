@@ -203,3 +203,39 @@ def test_kill_9_and_resume_loses_and_duplicates_nothing(tmp_path: Path) -> None:
         for key in keys[:10]:
             analysis = store.get(key)
             assert analysis is not None
+
+
+FAKES_FIELDS = "text=article_content,title=article_title,id=unit_id,outlet=source,published=date"
+
+
+def test_all_fakes_articles_run_into_the_store(target: str) -> None:
+    """Issue 8's acceptance: every FA-KES row through `claimscope corpus run` (2 processes) into
+    DuckDB and into PostgreSQL; every row's article is stored once, and nothing fails."""
+    from claimscope.model import Article
+
+    fakes = shared("data/fa-kes/FA-KES-Dataset.csv")
+    options = ReadOptions(fields=FieldMap.parse(FAKES_FIELDS))
+    from claimscope.ingest.auto import read
+
+    rows = list(read(str(fakes), options))
+    assert len(rows) == 804 and all(isinstance(r, Article) for r in rows)
+    keys = {article_key(r) for r in rows if isinstance(r, Article)}
+    command = [sys.executable, "-m", "claimscope", "corpus", "run", str(fakes), "--db", target]
+    command += ["--workers", "2", "--fields", FAKES_FIELDS]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    repeats = 804 - len(keys)
+    assert f"{len(keys)} articles (and {repeats} exact repeats, stored once)" in done.stderr
+    assert f"{len(keys)} analysed, 0 failed" in done.stderr
+    with open_corpus(target) as store:
+        assert store.count() == len(keys)
+        assert store.done_keys(keys) == keys  # every row's article is there
+        assert store.failures() == []
+        counts = store.row_counts()
+        assert counts["claims"] > 5 * len(keys) and counts["attributions"] > 2 * len(keys)
+        ids = {str(i) for (i,) in store.db.fetchall("SELECT id FROM articles")}
+        assert ids <= {r.id for r in rows if isinstance(r, Article)}
+
+    again = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert f"{len(keys)} already stored, 0 to analyse" in again.stderr

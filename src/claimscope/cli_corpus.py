@@ -163,9 +163,12 @@ def corpus_run(
     try:
         with err.status("Reading the inputs and checking the store"):
             the_plan = corpus.plan(inputs, store, options)
+        repeats = (
+            f" (and {the_plan.repeats} exact repeats, stored once)" if the_plan.repeats else ""
+        )
         err.print(
-            f"{the_plan.articles} articles in {len(the_plan.inputs)} input(s): {the_plan.stored} "
-            f"already stored, {the_plan.todo} to analyse"
+            f"{the_plan.articles} articles{repeats} in {len(the_plan.inputs)} input(s): "
+            f"{the_plan.stored} already stored, {the_plan.todo} to analyse"
             + (f"; {the_plan.ingest_failures} unreadable" if the_plan.ingest_failures else ""),
             highlight=False,
             soft_wrap=True,

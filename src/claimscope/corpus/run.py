@@ -36,6 +36,7 @@ class Plan:
     articles: int = 0  # readable articles in the inputs (duplicates counted once)
     stored: int = 0  # of them, already in the store
     ingest_failures: int = 0
+    repeats: int = 0  # readable items that repeat an earlier one's text and metadata exactly
 
     @property
     def todo(self) -> int:
@@ -85,11 +86,12 @@ def plan(inputs: Iterable[str], store: Any, options: ReadOptions) -> Plan:
     result = Plan(expand(inputs))
     seen: set[str] = set()
     for chunk in _chunks(_keyed(read_all(result.inputs, options)), CHECK_EVERY):
-        keys = [k for k, item in chunk if isinstance(item, Article) and k not in seen]
-        result.ingest_failures += sum(isinstance(item, Failure) for _, item in chunk)
-        fresh = list(dict.fromkeys(keys))
+        readable = [k for k, item in chunk if isinstance(item, Article)]
+        result.ingest_failures += len(chunk) - len(readable)
+        fresh = list(dict.fromkeys(k for k in readable if k not in seen))
         seen.update(fresh)
         result.articles += len(fresh)
+        result.repeats += len(readable) - len(fresh)
         result.stored += len(store.done_keys(fresh))
     return result
 
