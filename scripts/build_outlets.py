@@ -112,7 +112,14 @@ def normalize_domain(url: str) -> str | None:
 
 
 def _clean_asset(name: str) -> str:
-    return re.sub(r"^(print|television|radio|online|tv|web)\s*:\s*", "", name.strip(), flags=re.I)
+    name = re.sub(r"^(print|television|radio|online|tv|web)\s*:\s*", "", name.strip(), flags=re.I)
+    # The matrix lists assets split at commas, which can cut a parenthesis in two: "Al Ahram
+    # Publishing House (Al Ahram", "CBN Weekly)". Close or drop the stray half.
+    if name.count("(") > name.count(")"):
+        name += ")"
+    elif name.count(")") > name.count("(") and name.endswith(")"):
+        name = name[:-1].rstrip()
+    return name
 
 
 def build(data: Path) -> dict[str, Any]:

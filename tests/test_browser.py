@@ -66,8 +66,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("browser") / "analyses.duckdb"
+def app_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("browser") / "analyses.duckdb"
+
+
+@pytest.fixture(scope="module")
+def base_url(app_db: Path) -> Iterator[str]:
+    db = app_db
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
@@ -214,3 +219,56 @@ def test_hostile_text_is_shown_as_text(page: Page, base_url: str) -> None:
     assert "onerror=" in body
     assert "javascript:window.__xss=" in body
     page.screenshot(path=str(_artifacts() / "xss-page.png"), full_page=True)
+
+
+def test_cluster_page_draws_its_timeline_without_errors(
+    page: Page, base_url: str, app_db: Path
+) -> None:
+    """Two outlets carry the same article (so its claims cluster); the cluster page's SVG shows
+    a mark per claim, and nothing the page loads is refused (CSP) or fails."""
+    import json
+    import urllib.request
+
+    from claimscope.corpus.corpus_store import open_corpus
+    from claimscope.corpus.stories.stored import build_clusters
+
+    text = shared("examples/presstv-2018-idlib.txt").read_text(encoding="utf-8")
+    for outlet in ("Outlet A", "Outlet B"):
+        body = json.dumps({"text": text, "outlet": outlet, "published": "2018-09-26"}).encode()
+        request = urllib.request.Request(
+            base_url + "/api/analyze", body, {"content-type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=SLOW / 1000) as r:
+            assert r.status == 200
+    with open_corpus(app_db) as store:  # the server's own database (one per process)
+        _, clusters = build_clusters(store)
+    assert clusters, "the same article from two outlets made no cluster"
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(m.text)
+            if m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico")
+            else None
+        ),
+    )
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(f"{base_url}/corpus/clusters/{clusters[0].id}")
+    svg = page.locator("#plot-cluster svg")
+    assert svg.is_visible()
+    box = svg.bounding_box()
+    assert box is not None and box["width"] > 300
+    members = clusters[0].members
+    assert page.locator("table.members tbody tr").count() == len(members)
+    # The example submitted through the form earlier (no date) is in the table, not the plot.
+    dated = [m for m in members if m.published]
+    assert len(dated) >= 2
+    assert page.locator("#plot-cluster svg g.claim").count() == len(dated)
+    assert page.locator("table.members tr.first").count() == 1
+    # The app's stylesheet applied (CSP allows 'self'): the first appearance is highlighted.
+    highlight = page.locator("table.members tr.first").evaluate(
+        "el => getComputedStyle(el).backgroundColor"
+    )
+    assert highlight not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert problems == []
+    page.screenshot(path=str(_artifacts() / "cluster-page.png"), full_page=True)

@@ -117,3 +117,13 @@ def test_voices_that_are_outlets_take_their_registry_entry(nlp) -> None:  # type
     assert agerpres.basis is not None and "outlet registry" in agerpres.basis
     yonhap = voices["Yonhap News Agency"]  # independent public media: media, not state media
     assert yonhap.category == "media" and yonhap.affiliation == "South Korea"
+
+
+def test_a_dataset_code_is_the_label_of_one_outlets_domain() -> None:
+    # FA-KES names its outlets "jordantimes", "ahram": the first label of their domains.
+    found = lookup("jordantimes", labels=True)
+    assert found is not None and found.name == "The Jordan Times" and found.country == "Jordan"
+    assert "jordantimes.com" in found.domains
+    assert lookup("jordantimes") is None  # only where the field is known to name an outlet
+    assert lookup("ab", labels=True) is None  # too short to say
+    assert lookup("jordan times weekly", labels=True) is None

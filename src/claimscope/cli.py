@@ -682,7 +682,7 @@ def outlet(
     from claimscope.knowledge.outlets import lookup
 
     try:
-        found = lookup(name)
+        found = lookup(name, labels=True)
     except ClaimscopeError as e:
         raise _fail(str(e)) from None
     if found is None:
@@ -700,20 +700,28 @@ def serve(
     allow_private: Annotated[
         bool, typer.Option(help="Allow fetching private and loopback addresses.")
     ] = False,
+    corpus: Annotated[
+        str | None,
+        typer.Option(
+            metavar="TARGET",
+            help="The corpus store the /corpus pages search and analyses are added to: a DuckDB "
+            "file or postgresql://... URL (default: the --db file).",
+        ),
+    ] = None,
 ) -> None:
-    """Run the web app and JSON API (pages at /, OpenAPI at /api/openapi.json)."""
+    """Run the web app and JSON API (pages at /, corpus at /corpus, OpenAPI at /api/openapi.json)."""
     import uvicorn
 
     from claimscope.web.app import create_app
 
     try:
-        web_app = create_app(db, allow_private=allow_private)
+        web_app = create_app(db, allow_private=allow_private, corpus=corpus)
     except ClaimscopeError as e:
         raise _fail(str(e)) from None
     except OSError as e:
         raise _fail(f"{e.filename or db}: {e.strerror or e}") from None
     except Exception as e:  # duckdb.IOException etc.: a file that cannot be opened as a database
-        if type(e).__module__.startswith("duckdb") or type(e).__module__.startswith("_duckdb"):
+        if type(e).__module__.split(".")[0] in {"duckdb", "_duckdb", "psycopg"}:
             raise _fail(f"{db}: {e}") from None
         raise
     uvicorn.run(web_app, host=host, port=port)

@@ -22,7 +22,7 @@ def outlet_component(doc: Doc) -> Doc:
     for where, query in (("outlet", article.outlet), ("url", article.url)):
         if not query:
             continue
-        found = lookup(query)
+        found = lookup(query, labels=where == "outlet")
         if found is not None:
             results(doc)["outlet"] = {**found.to_dict(), "matched_from": f"{where} “{query}”"}
             break

@@ -33,6 +33,7 @@ from claimscope.corpus.schema import (
     migrate,
 )
 from claimscope.corpus.search import Filters, SearchHit, date_bound
+from claimscope.knowledge.outlets import display_name
 from claimscope.model import Analysis
 
 __all__ = ["CorpusStore", "SearchHit", "open_corpus"]
@@ -72,7 +73,7 @@ class _Rows:
     ) -> None:
         a = analysis.article
         registry = analysis.outlet or None
-        outlet_name = str(registry["name"]) if registry and registry.get("name") else a.outlet
+        outlet_name = display_name(registry, a.outlet)
         speakers = {
             att.id: att.speaker.name if att.speaker else None for att in analysis.attributions
         }

@@ -62,7 +62,7 @@ class Database:
             try:
                 self._pg = psycopg.connect(self.target, autocommit=True)
             except psycopg.OperationalError as e:
-                raise StoreError(f"cannot connect to {_redacted(self.target)}: {e}") from e
+                raise StoreError(f"cannot connect to {redacted(self.target)}: {e}") from e
             # The store's queries are short: compiling them (JIT) costs more than it saves, and a
             # generic plan (what psycopg's automatic prepared statements get after five runs)
             # cannot see how selective a search's filters are.
@@ -227,7 +227,7 @@ def _lock_id(key: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-def _redacted(url: str) -> str:
+def redacted(url: str) -> str:
     """A connection URL without its password, for messages."""
     head, sep, rest = url.partition("://")
     if not sep or "@" not in rest:

@@ -31,8 +31,9 @@ import json
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,11 @@ class Registry:
     by_name: dict[str, int]
     sources: dict[str, Any]
 
-    def lookup(self, query: str) -> Outlet | None:
+    def lookup(self, query: str, *, labels: bool = False) -> Outlet | None:
+        """By name or alias, then by domain (or a URL's host). With ``labels``, a single word is
+        also tried as the first label of a domain that only one outlet has: datasets name
+        outlets by a short code ("alaraby", "jordantimes", "ahram"), which is usually that. Only
+        for a field known to name an outlet: as a speaker's name, "times" is not an outlet."""
         key = name_key(query)
         if key in self.by_name:
             return self.outlets[self.by_name[key]]
@@ -77,7 +82,29 @@ class Registry:
             if domain in self.by_domain:
                 return self.outlets[self.by_domain[domain]]
             domain = domain.split(".", 1)[1]
+        word = query.strip().lower()
+        if labels and len(word) >= 4 and re.fullmatch(r"[a-z0-9-]+", word):
+            found = self.by_label.get(word)
+            return None if found is None else self.outlets[found]
         return None
+
+    @cached_property
+    def by_label(self) -> dict[str, int]:
+        """First domain label -> outlet, for the labels exactly one outlet has."""
+        owners: dict[str, set[int]] = {}
+        for domain, index in self.by_domain.items():
+            owners.setdefault(domain.split(".", 1)[0], set()).add(index)
+        return {label: next(iter(o)) for label, o in owners.items() if len(o) == 1}
+
+
+def display_name(entry: Mapping[str, Any] | None, given: str | None) -> str | None:
+    """How to show an article's outlet: its registry name (``entry``: an analysis's ``outlet``),
+    so that "sana" and "SANA" are one outlet; but the name as given when the registry's is only a
+    domain (entries known from a domain list alone: "reuters.com" for "Reuters")."""
+    name = str(entry.get("name") or "") if entry else ""
+    if not name or (given and re.fullmatch(r"[\w-]+(\.[\w-]+)+", name)):
+        return given or name or None
+    return name
 
 
 def name_key(name: str) -> str:
@@ -160,8 +187,9 @@ def registry(local: str | None = None) -> Registry:
     return _index(outlets, sources)
 
 
-def lookup(name_or_domain: str) -> Outlet | None:
-    """The outlet named by ``name_or_domain`` (a name, domain or URL), or None."""
+def lookup(name_or_domain: str, *, labels: bool = False) -> Outlet | None:
+    """The outlet named by ``name_or_domain`` (a name, domain or URL), or None. ``labels``: see
+    :meth:`Registry.lookup`."""
     if not name_or_domain or not name_or_domain.strip():
         return None
-    return registry(os.environ.get(ENV) or None).lookup(name_or_domain)
+    return registry(os.environ.get(ENV) or None).lookup(name_or_domain, labels=labels)

@@ -45,7 +45,7 @@ def clean(text: str, limit: int | None = None) -> str:
     return text
 
 
-class _Svg:
+class Svg:
     """A small SVG document under construction."""
 
     def __init__(self, kind: str, width: float, height: float, title: str, desc: str) -> None:
@@ -100,8 +100,8 @@ def _attr(v: object) -> str:
     return _n(v) if isinstance(v, float | int) else clean(str(v))
 
 
-def _empty(kind: str, title: str, message: str) -> str:
-    svg = _Svg(kind, 480, 80, title, message)
+def empty_plot(kind: str, title: str, message: str) -> str:
+    svg = Svg(kind, 480, 80, title, message)
     svg.text(240, 45, message, text_anchor="middle", fill=MUTED)
     return svg.tostring()
 
@@ -119,7 +119,7 @@ def sourcing_svg(analysis: Analysis) -> str:
     ]
     groups = [(g, shares, c) for g, shares, c in groups if shares]
     if s is None or not groups:
-        return _empty("sourcing", title, "No attributed statements to plot.")
+        return empty_plot("sourcing", title, "No attributed statements to plot.")
 
     label_w, bar_w, row_h, width = 190, 300, 22, 560
     height = 40 + sum(28 + row_h * len(shares) + 8 for _, shares, _ in groups)
@@ -132,7 +132,7 @@ def sourcing_svg(analysis: Analysis) -> str:
         + "; ".join(parts)
         + "."
     )
-    svg = _Svg("sourcing", width, height, title, desc)
+    svg = Svg("sourcing", width, height, title, desc)
     svg.text(10, 22, f"{s.attributions} attributed statements, {s.voices} voices", fill=MUTED)
     y = 40
     for name, shares, colour in groups:
@@ -166,7 +166,7 @@ def timeline_svg(analysis: Analysis, max_events: int = 40) -> str:
     title = "Timeline of dated claims"
     events = _distinct(analysis.timeline)
     if not events:
-        return _empty("timeline", title, "No dated claims to plot.")
+        return empty_plot("timeline", title, "No dated claims to plot.")
     shown = events[:max_events]
     row_h, top, axis_x, width = 26, 30, 120, 760
     height = top + row_h * len(shown) + (40 if len(events) > len(shown) else 20)
@@ -174,7 +174,7 @@ def timeline_svg(analysis: Analysis, max_events: int = 40) -> str:
         f"{len(events)} dated claims from {events[0].value} to {events[-1].value}, earliest "
         "first; rows are evenly spaced in date order, not to scale."
     )
-    svg = _Svg("timeline", width, height, title, desc)
+    svg = Svg("timeline", width, height, title, desc)
     svg.text(10, 18, "Date", fill=MUTED, font_weight="600")
     svg.text(
         axis_x + 20, 18, "Claim (or, lacking one, its sentence)", fill=MUTED, font_weight="600"
@@ -229,7 +229,7 @@ def map_svg(analysis: Analysis) -> str:
     points = [p for p in analysis.places if p.kind != "country"]
     countries = [p for p in analysis.places if p.kind == "country"]
     if not points and not countries:
-        return _empty("map", title, "No places to plot.")
+        return empty_plot("map", title, "No places to plot.")
     plotted, listed = (points, countries) if points else (countries, [])
     plotted, far = _split_far(plotted)
 
@@ -257,7 +257,7 @@ def map_svg(analysis: Analysis) -> str:
     if listed:
         desc += " Countries, listed beside the map: " + ", ".join(clean(p.name) for p in listed)
         desc += "."
-    svg = _Svg("map", width, height, title, desc)
+    svg = Svg("map", width, height, title, desc)
     frame = svg.add("g", class_="graticule", stroke=GRID, fill="none")
     svg.add("rect", frame, x=pad, y=pad / 2, width=plot_w, height=plot_h)
     step = _step(max(lon1 - lon0, lat1 - lat0))
@@ -332,7 +332,7 @@ def map_svg(analysis: Analysis) -> str:
 
 
 def _label(
-    svg: _Svg,
+    svg: Svg,
     g: ET.Element,
     x: float,
     y: float,
@@ -440,7 +440,7 @@ def attribution_graph_svg(analysis: Analysis) -> str:
     """
     title = "Attribution graph: who says what"
     if not analysis.attributions:
-        return _empty("graph", title, "No attributed statements to graph.")
+        return empty_plot("graph", title, "No attributed statements to graph.")
 
     # Speakers: the voices' order first, then any other speaker in attribution order.
     by_id = {a.id: a for a in analysis.attributions}
@@ -504,7 +504,7 @@ def attribution_graph_svg(analysis: Analysis) -> str:
     if relay_edges:
         desc += " Relayed: " + "; ".join(f"{clean(s)} via {clean(r)}" for r, s in relay_edges)
         desc += "."
-    svg = _Svg("graph", width, height, title, desc)
+    svg = Svg("graph", width, height, title, desc)
     for x, heading in (
         *([(relay_x, "Relayed via")] if relays else []),
         (speaker_x, "Speaker"),
@@ -585,7 +585,7 @@ def _mean(values: list[float], default: float) -> float:
 
 
 def _edge(
-    svg: _Svg,
+    svg: Svg,
     parent: ET.Element,
     x1: float,
     y1: float,

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from claimscope import __version__
+from claimscope.corpus.corpus_store import CorpusStore, open_corpus
+from claimscope.corpus.keys import article_key
 from claimscope.corpus.store import AnalysisStore
 from claimscope.errors import ClaimscopeError
 from claimscope.ingest.url import FetchOptions
@@ -144,20 +147,36 @@ async def _send_json(status: int, payload: dict[str, Any], send: Send) -> None:
 
 
 class Service:
-    """What the routes share: the store, the fetch policy, and one pipeline run at a time (spaCy
-    pipelines are not meant to be run from two threads at once)."""
+    """What the routes share: the stores, the fetch policy, and one pipeline run at a time (spaCy
+    pipelines are not meant to be run from two threads at once).
 
-    def __init__(self, store: AnalysisStore, fetch: FetchOptions) -> None:
+    Every analysis goes to the app's own store (its page) and to the corpus store (search,
+    clusters). The corpus store is used through :meth:`corpus` only: its connection serializes
+    single statements, but a search or a cluster page is several statements that should see one
+    state of the store, not a half-written article of a concurrent upload."""
+
+    def __init__(self, store: AnalysisStore, fetch: FetchOptions, corpus: CorpusStore) -> None:
         self.store = store
         self.fetch = fetch
+        self._corpus = corpus
         self._lock = threading.Lock()
+        self._corpus_lock = threading.Lock()
+
+    @contextmanager
+    def corpus(self) -> Iterator[CorpusStore]:
+        """The corpus store, held by this thread until the block ends."""
+        with self._corpus_lock:
+            yield self._corpus
 
     def analyze(self, article: Article) -> tuple[str, Analysis]:
         from claimscope.pipeline import analyze
 
         with self._lock:
             analysis = analyze(article)
-        return self.store.put(analysis), analysis
+        key = self.store.put(analysis)
+        with self.corpus() as corpus:
+            corpus.put(article_key(article), analysis)
+        return key, analysis
 
     def analyze_many(self, items: list[Article | Failure]) -> list[tuple[str, Analysis] | Failure]:
         """Analyse and store a batch (one pipeline pass); failures stay in their place."""
@@ -165,7 +184,17 @@ class Service:
 
         with self._lock:
             results = list(analyze_many(items))
-        return [r if isinstance(r, Failure) else (self.store.put(r), r) for r in results]
+        stored = [r if isinstance(r, Failure) else (self.store.put(r), r) for r in results]
+        # The corpus key is the input article's, as `claimscope corpus run` computes it, so that a
+        # run over the same file later finds these articles stored.
+        done = [
+            (article_key(item), result, None)
+            for item, result in zip(items, results, strict=True)
+            if isinstance(item, Article) and isinstance(result, Analysis)
+        ]
+        with self.corpus() as corpus:
+            corpus.put_many(done)
+        return stored
 
     @property
     def data_dir(self) -> Path:
@@ -187,11 +216,19 @@ def _wants_html(request: Request) -> bool:
 
 
 def create_app(
-    db_path: Path, *, allow_private: bool = False, fetch: FetchOptions | None = None
+    db_path: Path,
+    *,
+    allow_private: bool = False,
+    fetch: FetchOptions | None = None,
+    corpus: str | Path | None = None,
 ) -> FastAPI:
     """The app over the DuckDB file ``db_path``. URLs are fetched with ``fetch`` (default: the
-    CLI's limits), private and loopback addresses refused unless ``allow_private``."""
-    from claimscope.web import api, pages
+    CLI's limits), private and loopback addresses refused unless ``allow_private``.
+
+    ``corpus`` is the corpus store the corpus pages read and every analysis is added to: a path
+    or a ``postgresql://`` URL; by default the tables sit beside the app's own in ``db_path``
+    (two connections to one DuckDB file in one process share one database)."""
+    from claimscope.web import api, corpus_api, corpus_pages, pages
 
     options = fetch or FetchOptions()
     if allow_private != options.allow_private:
@@ -210,7 +247,13 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
-    app.state.service = Service(AnalysisStore(db_path), options)
+    store = AnalysisStore(db_path)
+    try:
+        corpus_store = open_corpus(db_path if corpus is None else corpus)
+    except BaseException:
+        store.close()
+        raise
+    app.state.service = Service(store, options, corpus_store)
 
     @app.exception_handler(ClaimscopeError)
     async def input_error(request: Request, exc: ClaimscopeError) -> Response:
@@ -228,7 +271,10 @@ def create_app(
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if _wants_html(request) and exc.status_code == 404:
-            return pages.error_page(request, "Not found.", 404)
+            # A route's own detail ("no cluster 7 in the last build") says more than the default.
+            default = exc.detail == "Not Found"
+            message = "Not found." if default else f"Not found: {exc.detail}."
+            return pages.error_page(request, message, 404)
         return JSONResponse(
             {"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
         )
@@ -238,7 +284,9 @@ def create_app(
         return {"status": "ok", "version": __version__}
 
     app.include_router(api.router)
+    app.include_router(corpus_api.router)
     app.include_router(pages.router)
+    app.include_router(corpus_pages.router)
     app.mount("/static", StaticFiles(packages=[("claimscope.web", "static")]), name="static")
     app.add_middleware(Guard)
     return app

@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from claimscope import __version__
 from claimscope.errors import InputError
-from claimscope.model import Article, Failure
+from claimscope.model import Analysis, Article, Failure
 from claimscope.web.app import service
 from claimscope.web.inputs import (
     UPLOAD_SUFFIXES,
@@ -41,19 +41,26 @@ def _env() -> Environment:
     )
 
 
-def _page(request: Request, template: str, code: int = 200, **context: object) -> HTMLResponse:
+def render(request: Request, template: str, code: int = 200, **context: object) -> HTMLResponse:
     html = _env().get_template(template).render(version=__version__, **context)
     return HTMLResponse(html, status_code=code)
 
 
 def error_page(request: Request, message: str, status: int) -> HTMLResponse:
-    return _page(request, "error.html.j2", status, message=message, status=status)
+    """The page for a refused request; its heading names what was being done."""
+    if status == 404:
+        heading = "Not found"
+    elif request.url.path.startswith("/corpus"):
+        heading = "The corpus cannot answer this request"
+    else:
+        heading = "The article could not be analysed"
+    return render(request, "error.html.j2", status, message=message, status=status, heading=heading)
 
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
     recent = service(request).store.recent(20)
-    return _page(request, "home.html.j2", recent=recent, accept=",".join(UPLOAD_SUFFIXES))
+    return render(request, "home.html.j2", recent=recent, accept=",".join(UPLOAD_SUFFIXES))
 
 
 @router.post("/analyze")
@@ -143,18 +150,23 @@ def batch_page(batch_id: str, request: Request) -> HTMLResponse:
     batch = service(request).store.get_batch(batch_id)
     if batch is None:
         raise HTTPException(404)
-    return _page(request, "batch.html.j2", batch=batch)
+    return render(request, "batch.html.j2", batch=batch)
 
 
 @router.get("/a/{analysis_id:path}", response_class=HTMLResponse)  # ids may hold "/"
 def article_page(analysis_id: str, request: Request) -> HTMLResponse:
-    from claimscope.report.html import render_html
-
     analysis = service(request).store.get(analysis_id)
     if analysis is None:
         raise HTTPException(404)
+    return report_page(analysis, json_href=f"/api/analyses/{quote(analysis_id)}")
+
+
+def report_page(analysis: Analysis, *, json_href: str) -> HTMLResponse:
+    """An analysis as the HTML report with the app's navigation (and a link to its JSON) on top."""
+    from claimscope.report.html import render_html
+
     report = render_html(analysis)
-    nav = _env().get_template("nav.html.j2").render(analysis_id=analysis_id)
+    nav = _env().get_template("nav.html.j2").render(json_href=json_href)
     marker = "<body>"
     at = report.find(marker)
     if at != -1:

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from claimscope.knowledge.outlets import display_name
 from claimscope.model import Analysis
 
 
@@ -36,8 +37,7 @@ def compare_outlets(items: Sequence[tuple[str, Analysis]]) -> list[OutletColumn]
     columns: dict[str, OutletColumn] = {}
     for _, analysis in items:
         article = analysis.article
-        registry = analysis.outlet or {}
-        name = str(registry.get("name") or article.outlet or "unknown outlet")
+        name = display_name(analysis.outlet, article.outlet) or "unknown outlet"
         col = columns.setdefault(name, OutletColumn(name))
         col.articles += 1
         if article.title and article.title not in col.headlines:

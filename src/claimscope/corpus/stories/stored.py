@@ -379,8 +379,13 @@ def saved_clusters(
     where = ["outlets >= ?"]
     params: list[Any] = [min_outlets]
     if outlet:
-        where.append("lower(outlet_names) LIKE ?")
-        params.append("%" + json.dumps(outlet.lower(), ensure_ascii=False)[1:-1] + "%")
+        from claimscope.knowledge.outlets import lookup
+
+        # As given, or as the registry names it (clusters list outlets by their registry name).
+        entry = lookup(outlet, labels=True)
+        names = list(dict.fromkeys(n.lower() for n in (outlet, entry.name if entry else None) if n))
+        where.append("(" + " OR ".join("lower(outlet_names) LIKE ?" for _ in names) + ")")
+        params += ["%" + json.dumps(n, ensure_ascii=False)[1:-1] + "%" for n in names]
     if query:
         for word in query.lower().split():
             where.append("id IN (SELECT cluster FROM cluster_claims WHERE lower(text) LIKE ?)")
