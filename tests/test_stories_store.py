@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from claimscope.corpus.keys import article_key
 from claimscope.corpus.schema import MIGRATIONS, migrate
 from claimscope.corpus.stories import stored
 from claimscope.corpus.stories.clusters import usable_claims
+from claimscope.errors import ClaimscopeError
 from claimscope.model import Analysis
 
 COPIED = (
@@ -224,3 +226,62 @@ def test_cli_clusters_cluster_compare_and_copies(filled: CorpusStore) -> None:
     assert any(
         link["source_outlet"] == "SANA" and link["target_outlet"] == "Sputnik" for link in links
     )
+
+
+# -- the clustering evaluation (location purity on FA-KES) ---------------------------------------
+
+
+def test_location_purity_counts_each_clusters_majority_place() -> None:
+    from claimscope.corpus.stories.clusters import ClaimCluster
+    from claimscope.corpus.stories.records import ClaimRecord
+    from claimscope.evaluation.clusters import score
+
+    def member(key: str) -> ClaimRecord:
+        return ClaimRecord(key, "C1", "words " * 6, "X", "2017-04-04", None, "outlet", None, None)
+
+    clusters = [
+        ClaimCluster(1, [member("a"), member("b"), member("c")], 0.9, ["X", "Y"]),
+        ClaimCluster(2, [member("d"), member("e")], 0.9, ["X"]),
+    ]
+    row = score("s", clusters, {"a": "idlib", "b": "idlib", "c": "aleppo", "d": "hama"})
+    assert (row.claims, row.labelled, row.pure) == (5, 4, 3)  # "e" has no label
+    assert row.purity == pytest.approx(0.75)
+    assert (row.clusters, row.multi_outlet, row.wide) == (2, 1, 0)
+
+
+def test_eval_story_clusters_on_a_fakes_slice(tmp_path: Path, nlp: Any) -> None:
+    from claimscope.evaluation.clusters import evaluate, format_report
+    from claimscope.ingest.auto import ReadOptions, read
+    from claimscope.ingest.records import FieldMap
+    from claimscope.model import Article
+    from claimscope.pipeline import analyze_many
+
+    from .conftest import shared
+
+    path = shared("data/fa-kes/FA-KES-Dataset.csv")
+    fields = "text=article_content,title=article_title,id=unit_id,outlet=source,published=date"
+    articles = [
+        a
+        for a in read(str(path), ReadOptions(fields=FieldMap.parse(fields)))
+        if isinstance(a, Article) and "2017-04-03" <= (a.published or "") <= "2017-04-09"
+    ]
+    assert len(articles) >= 20
+    db = str(tmp_path / "slice.duckdb")
+    with open_corpus(db) as store:
+        done = [r for r in analyze_many(articles, nlp=nlp) if isinstance(r, Analysis)]
+        store.put_many([(article_key(a.article), a, None) for a in done])
+    result = evaluate(db, path)
+    assert result.articles == result.labelled_articles == len({article_key(a) for a in articles})
+    ours, baseline = result.rows[0], result.rows[1]
+    assert ours.system.startswith("claimscope") and "baseline" in baseline.system
+    assert ours.clusters > 0 and 0.0 < ours.purity <= 1.0
+    # Within one week the window changes nothing; a higher bar joins no more than the default.
+    assert baseline.claims == ours.claims
+    assert result.rows[3].claims <= result.rows[2].claims <= ours.claims
+    report = format_report(result)
+    assert "location purity" in report and "baseline" in report
+
+    empty = str(tmp_path / "empty.duckdb")
+    open_corpus(empty).close()
+    with pytest.raises(ClaimscopeError, match="no articles"):
+        evaluate(empty, path)

@@ -430,6 +430,28 @@ def eval_places(
     typer.echo(format_report(result))
 
 
+@eval_app.command("story-clusters")
+def eval_story_clusters(
+    db: Annotated[
+        str,
+        typer.Option(
+            help="A corpus store holding the FA-KES run (corpus run ... --fields ...,id=unit_id)."
+        ),
+    ],
+    fakes: Annotated[Path, typer.Option(help="The FA-KES CSV (its location column is the label).")],
+) -> None:
+    """Claim clusters: location purity on FA-KES for claimscope's clustering and a no-time-window
+    nearest-neighbour baseline, in one run (claim vectors are embedded once and kept in the store)."""
+    from claimscope.evaluation.clusters import evaluate, format_report
+
+    try:
+        with _status("Clustering the stored claims"):
+            result = evaluate(db, fakes)
+    except ClaimscopeError as e:
+        raise _fail(str(e)) from None
+    typer.echo(format_report(result))
+
+
 @eval_app.command("factcheck-matching")
 def eval_factcheck_matching(
     checkthat: Annotated[
