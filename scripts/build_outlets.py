@@ -91,6 +91,8 @@ ALIASES = {
     "presstv.ir": ["PressTV", "Press TV"],
     "sana.sy": ["Syrian Arab News Agency", "Syria's official news agency"],
     "rt.com": ["RT", "Russia Today"],
+    # The name datelines and datasets use for the international service ("Sputnik said").
+    "sputniknews.com": ["Sputnik"],
 }
 
 _PREFIXES = ("www.", "m.", "amp.", "mobile.")
