@@ -125,7 +125,11 @@ def test_the_same_claim_in_three_outlets_is_one_saved_cluster(filled: CorpusStor
     kidnap = stored.saved_clusters(filled, query="children")
     assert len(kidnap) == 1
     summary = kidnap[0]
-    assert summary.outlets == ["SANA", "Sputnik", "Reuters"]  # in order of first appearance
+    assert summary.outlets == [
+        "SANA",
+        "Sputnik News",
+        "Reuters",
+    ]  # first appearance order; registry names
     assert summary.first_outlet == "SANA" and summary.first_published == "2018-09-12"
     assert summary.last_published == "2018-09-14"
 
@@ -136,10 +140,10 @@ def test_the_same_claim_in_three_outlets_is_one_saved_cluster(filled: CorpusStor
     by_outlet = {m.outlet: m for m in cluster.members}
     assert by_outlet["Reuters"].stance == "doubt"  # "claimed": a distancing cue
     assert by_outlet["Reuters"].cue == "claimed"
-    assert by_outlet["Sputnik"].stance == "attributed"
+    assert by_outlet["Sputnik News"].stance == "attributed"
     document = cluster.to_dict()
     assert document["build"]["id"] == info.id
-    assert {m["outlet"] for m in document["members"]} == {"SANA", "Sputnik", "Reuters"}
+    assert {m["outlet"] for m in document["members"]} == {"SANA", "Sputnik News", "Reuters"}
 
     assert stored.saved_clusters(filled, outlet="sputnik")[0].id == summary.id
     assert stored.saved_clusters(filled, outlet="Al Jazeera") == []
@@ -159,7 +163,7 @@ def test_paragraphs_from_the_store_find_the_copied_passage(filled: CorpusStore) 
 
     links = find_copies(stored.paragraph_records(filled))
     pairs = {(link.source_outlet, link.target_outlet, link.direction) for link in links}
-    assert ("SANA", "Sputnik", "dated") in pairs
+    assert ("SANA", "Sputnik News", "dated") in pairs
 
 
 def test_a_store_at_version_1_is_migrated_and_clusters(
@@ -212,7 +216,7 @@ def test_cli_clusters_cluster_compare_and_copies(filled: CorpusStore) -> None:
     result = runner.invoke(app, ["corpus", "compare", "--db", db, "--cluster", str(cid), "--json"])
     assert result.exit_code == 0, result.output
     columns = {json.loads(line)["outlet"]: json.loads(line) for line in result.stdout.splitlines()}
-    assert set(columns) >= {"SANA", "Sputnik", "Reuters"}
+    assert set(columns) >= {"SANA", "Sputnik News", "Reuters"}
     assert "Syria" in columns["SANA"]["state"]  # the outlet registry's entry
 
     result = runner.invoke(app, ["corpus", "compare", "--db", db, "children"])
@@ -224,7 +228,8 @@ def test_cli_clusters_cluster_compare_and_copies(filled: CorpusStore) -> None:
     assert result.exit_code == 0
     links = [json.loads(line) for line in result.stdout.splitlines()]
     assert any(
-        link["source_outlet"] == "SANA" and link["target_outlet"] == "Sputnik" for link in links
+        link["source_outlet"] == "SANA" and link["target_outlet"] == "Sputnik News"
+        for link in links
     )
 
 

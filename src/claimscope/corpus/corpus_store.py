@@ -430,6 +430,13 @@ class CorpusStore:
             found.update((str(k), str(d)) for k, d in rows)
         return [(k, Analysis.from_json(found[k])) for k in wanted if k in found]
 
+    def refresh_statistics(self) -> None:
+        """Have PostgreSQL sample the tables again (ANALYZE), so that searches right after a large
+        load are planned from the new contents; autovacuum would do it, later. DuckDB keeps its
+        statistics as it writes."""
+        if self.backend == "postgresql":
+            self._db.execute("ANALYZE")
+
     @property
     def db(self) -> Database:
         """The connection, for the modules that keep their own tables here (stories)."""

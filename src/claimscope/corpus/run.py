@@ -151,4 +151,6 @@ def run(
     finally:
         flush()  # on Ctrl-C too: what is analysed is kept
         summary.seconds = time.perf_counter() - started
+    if summary.analysed and hasattr(store, "refresh_statistics"):
+        store.refresh_statistics()
     return summary

@@ -256,9 +256,28 @@ _V2 = (
     "CREATE INDEX cluster_claims_key ON cluster_claims (key)",
 )
 
+# PostgreSQL plans a filtered search from its estimate of how many rows a filter keeps; for an
+# expression such as ``lower(speaker) LIKE ?`` it has no statistics and guesses a handful, and then
+# probes the word index once per matching article (0.45 s for "attack" said by "Observatory" over
+# 20,000 articles). An index on the expression makes ANALYZE keep statistics for it (0.09 s), and
+# serves the equality filters directly. DuckDB plans these well without them.
+_V3 = tuple(
+    ForBackend(postgresql=f"CREATE INDEX {name} ON {table} ({expression})")
+    for name, table, expression in (
+        ("attributions_speaker_lower", "attributions", "lower(speaker)"),
+        ("places_name_lower", "places", "lower(name)"),
+        ("places_admin1_lower", "places", "lower(admin1)"),
+        ("places_country_lower", "places", "lower(country)"),
+        ("findings_technique_lower", "findings", "lower(technique)"),
+        ("articles_outlet_lower", "articles", "lower(outlet)"),
+        ("articles_outlet_name_lower", "articles", "lower(outlet_name)"),
+    )
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "corpus tables and full-text index", _V1),
     Migration(2, "claim vectors, stored claim clusters, hedge words", _V2),
+    Migration(3, "PostgreSQL: indexes on the lower-cased filter columns", _V3),
 )
 
 # The columns of each table after every migration, in order, with their types: what the store
