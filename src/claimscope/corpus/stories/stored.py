@@ -23,6 +23,7 @@ from claimscope.corpus.corpus_store import CorpusStore
 from claimscope.corpus.stories import clusters as clustering
 from claimscope.corpus.stories.clusters import ClaimCluster
 from claimscope.corpus.stories.records import ClaimRecord, ParagraphRecord, paragraphs
+from claimscope.embeddings import DIMENSIONS
 
 EMBED_BATCH = 512  # claims embedded and stored per transaction (progress and resumability)
 
@@ -164,29 +165,34 @@ def claim_vectors(
 
         encoder = embeddings.load()
     model = str(encoder.model_id)
-    stored: dict[tuple[str, str], bytes] = {
-        (str(k), str(i)): bytes(v)
-        for k, i, v in store.db.iterate(
-            "SELECT key, id, vector FROM claim_vectors WHERE model = ?", [model]
-        )
-    }
-    out = np.zeros((len(claims), 0), dtype=np.float32)
-    missing = [n for n, c in enumerate(claims) if (c.key, c.claim) not in stored]
+    # Stored vectors go straight into their row of one array: a store of 250,000 claims would
+    # otherwise hold each vector three times over (bytes, rows, the stacked array).
+    row_of = {(c.key, c.claim): n for n, c in enumerate(claims)}
+    out = np.zeros((len(claims), DIMENSIONS), dtype=np.float32)
+    found = np.zeros(len(claims), dtype=bool)
+    for k, i, v in store.db.iterate(
+        "SELECT key, id, vector FROM claim_vectors WHERE model = ?", [model]
+    ):
+        n = row_of.get((str(k), str(i)))
+        if n is not None:
+            out[n] = np.frombuffer(bytes(v), dtype=np.float32)
+            found[n] = True
+    missing = [int(n) for n in np.flatnonzero(~found)]
     if progress:
         progress(0, len(missing))
     for at in range(0, len(missing), EMBED_BATCH):
         part = missing[at : at + EMBED_BATCH]
         vectors = np.asarray(encoder.encode([claims[n].text for n in part]), dtype=np.float32)
-        rows = []
-        for n, vector in zip(part, vectors, strict=True):
-            blob = vector.tobytes()
-            stored[(claims[n].key, claims[n].claim)] = blob
-            rows.append((claims[n].key, claims[n].claim, model, blob))
-        _store_vectors(store, rows)
+        out[part] = vectors
+        _store_vectors(
+            store,
+            [
+                (claims[n].key, claims[n].claim, model, vector.tobytes())
+                for n, vector in zip(part, vectors, strict=True)
+            ],
+        )
         if progress:
             progress(min(at + EMBED_BATCH, len(missing)), len(missing))
-    if claims:
-        out = np.stack([np.frombuffer(stored[(c.key, c.claim)], dtype=np.float32) for c in claims])
     return out
 
 
