@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 EXAMPLE ?= ../shared/examples/presstv-2018-idlib.txt
 
-.PHONY: example test lint typecheck pytest schema calibrate bench bench-web bench-factchecks clean
+.PHONY: example test lint typecheck pytest schema calibrate bench bench-web bench-factchecks bench-corpus clean
 
 # Installation talks on stderr, so that `make example` prints only the analysis on stdout.
 $(BIN)/python:
@@ -56,6 +56,14 @@ bench-web: $(VENV)/.installed-dev
 # Matching 1,000 FA-KES sentences against 10,000 CheckThat fact-checks (index build timed apart).
 bench-factchecks: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_factchecks.py --json benchmarks/results/factchecks.json
+
+# Corpus runs (1 and 2 processes) vs bare spaCy, store inserts, search latency, and cluster building
+# at 1k/5k/20k articles (replicated FA-KES). BENCH_POSTGRES=postgresql://... adds a PostgreSQL store
+# (a fresh schema in that database, dropped at the end). About 15 minutes on 2 idle cores.
+BENCH_POSTGRES ?=
+bench-corpus: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/bench_corpus.py --json benchmarks/results/corpus.json \
+		--svg docs/img/corpus-growth.svg $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

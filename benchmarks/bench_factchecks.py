@@ -35,9 +35,6 @@ import re
 import resource
 import sys
 import tempfile
-import time
-from collections.abc import Callable
-from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
@@ -49,6 +46,7 @@ from claimscope.evaluation.checkthat import CLAIMS_FILE, raw_claims
 from claimscope.knowledge.factchecks import FactCheck, FactCheckIndex, FactCheckStore, Match
 from claimscope.knowledge.factchecks.match import prepare
 from claimscope.nlp import load_model
+from common import timed, version
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 DEFAULT_CHECKTHAT = SHARED / "data" / "checkthat2020-claim-retrieval"
@@ -92,19 +90,6 @@ def cosines(index: FactCheckIndex, vectors: np.ndarray, block: int = 256) -> lis
         out.append(vectors[at : at + block] @ index.claim_vectors.T)
         out.append(vectors[at : at + block] @ index.title_vectors.T)
     return out
-
-
-def version(package: str) -> str | None:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return None
-
-
-def timed(fn: Callable[[], T]) -> tuple[float, T]:
-    t0 = time.perf_counter()
-    value = fn()
-    return time.perf_counter() - t0, value
 
 
 def main() -> None:
