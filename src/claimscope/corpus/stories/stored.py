@@ -124,21 +124,25 @@ def claim_records(store: CorpusStore) -> list[ClaimRecord]:
            LEFT JOIN attributions t ON t.key = c.key AND t.id = c.attribution
            ORDER BY c.key, c.start_offset, c.id"""
     )
-    return [
-        ClaimRecord(
-            key=str(key),
-            claim=str(cid),
-            text=str(text),
-            outlet=outlet,
-            published=_iso(published),
-            title=title,
-            voice=str(voice or "outlet"),
-            speaker=speaker,
-            cue=cue,
-            hedges=_hedges(hedges),
-        )
-        for key, cid, text, outlet, published, title, voice, speaker, cue, hedges in rows
-    ]
+    return [_record(row) for row in rows]
+
+
+def _record(row: tuple[Any, ...]) -> ClaimRecord:
+    """A claim from a row of (key, claim id, text, outlet, published, title, voice, speaker, cue,
+    hedge words): the columns both the claims and the saved clusters are read with."""
+    key, cid, text, outlet, published, title, voice, speaker, cue, hedges = row
+    return ClaimRecord(
+        key=str(key),
+        claim=str(cid),
+        text=str(text),
+        outlet=outlet,
+        published=_iso(published),
+        title=title,
+        voice=str(voice or "outlet"),
+        speaker=speaker,
+        cue=cue,
+        hedges=_hedges(hedges),
+    )
 
 
 def paragraph_records(store: CorpusStore, *, min_words: int = 12) -> list[ParagraphRecord]:
@@ -410,24 +414,11 @@ def saved_cluster(store: CorpusStore, cluster_id: int) -> SavedCluster | None:
     if row is None or build is None:
         return None
     members = [
-        ClaimRecord(
-            key=str(key),
-            claim=str(claim),
-            text=str(text),
-            outlet=outlet,
-            published=_iso(published),
-            title=title,
-            voice=str(voice or "outlet"),
-            speaker=speaker,
-            cue=cue,
-            hedges=_hedges(hedges),
-        )
-        for key, claim, outlet, published, title, voice, speaker, cue, hedges, text in (
-            store.db.fetchall(
-                "SELECT key, claim, outlet, published, title, voice, speaker, cue, hedge_words, "
-                "text FROM cluster_claims WHERE cluster = ? ORDER BY seq",
-                [cluster_id],
-            )
+        _record(row)
+        for row in store.db.fetchall(
+            "SELECT key, claim, text, outlet, published, title, voice, speaker, cue, hedge_words "
+            "FROM cluster_claims WHERE cluster = ? ORDER BY seq",
+            [cluster_id],
         )
     ]
     return SavedCluster(_summary(row), members, build)
