@@ -14,30 +14,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from claimscope.errors import ClaimscopeError
-from claimscope.ingest.auto import ReadOptions, is_url, read
+from claimscope.ingest.auto import READABLE_SUFFIXES, ReadOptions, is_url, read
 from claimscope.model import Article, Failure
-
-#: What a directory walk picks up (anything else, such as images, is passed over).
-SUFFIXES = frozenset(
-    {
-        ".txt",
-        ".text",
-        ".md",
-        ".html",
-        ".htm",
-        ".xhtml",
-        ".jsonl",
-        ".ndjson",
-        ".json",
-        ".csv",
-        ".tsv",
-        ".warc",
-        ".gz",
-        ".xml",
-        ".rss",
-        ".atom",
-    }
-)
 
 
 def expand(inputs: Iterable[str]) -> list[str]:
@@ -56,7 +34,7 @@ def expand(inputs: Iterable[str]) -> list[str]:
                 str(Path(root) / name)
                 for root, dirs, names in os.walk(spec)
                 for name in names
-                if not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES
+                if not name.startswith(".") and name.lower().endswith(READABLE_SUFFIXES)
             )
             if not found:
                 raise ClaimscopeError(f"{spec}: the directory holds no file claimscope reads")

@@ -40,17 +40,29 @@ def is_url(spec: str) -> bool:
     return re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", spec) is not None
 
 
+# File name endings that name a reader.
+_NAMED: tuple[tuple[tuple[str, ...], str], ...] = (
+    ((".warc", ".warc.gz", ".arc", ".arc.gz"), "warc"),
+    ((".jsonl", ".jsonl.gz", ".ndjson"), "jsonl"),
+    ((".csv", ".tsv"), "csv"),
+    ((".rss", ".atom"), "feed"),
+    ((".html", ".htm", ".xhtml"), "html"),
+    ((".txt", ".text", ".md"), "text"),
+)
+#: Files worth reading (a directory walk, an upload form): those endings, plus endings whose
+#: reader is told by the first bytes (JSON lines or not, a feed or a page, what is compressed).
+READABLE_SUFFIXES: tuple[str, ...] = (
+    *(suffix for suffixes, _ in _NAMED for suffix in suffixes),
+    ".json",
+    ".xml",
+    ".gz",
+)
+
+
 def guess_format(name: str, head: bytes) -> str:
     """The reader for a file, from its name, else from its first bytes."""
     lower = name.lower()
-    for suffixes, fmt in (
-        ((".warc", ".warc.gz", ".arc", ".arc.gz"), "warc"),
-        ((".jsonl", ".jsonl.gz", ".ndjson"), "jsonl"),
-        ((".csv", ".tsv"), "csv"),
-        ((".rss", ".atom"), "feed"),
-        ((".html", ".htm", ".xhtml"), "html"),
-        ((".txt", ".text", ".md"), "text"),
-    ):
+    for suffixes, fmt in _NAMED:
         if lower.endswith(suffixes):
             return fmt
     start = head.lstrip()[:512].lower()

@@ -16,28 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from claimscope.errors import InputError
-from claimscope.ingest.auto import CORPUS_FORMATS, guess_format
+from claimscope.ingest.auto import CORPUS_FORMATS, READABLE_SUFFIXES, guess_format
 from claimscope.ingest.normalize import DEFAULT_MAX_BYTES, decode, sniff_binary
 from claimscope.ingest.url import FetchOptions
 from claimscope.model import Article, Failure
 
-UPLOAD_SUFFIXES = (
-    ".txt",
-    ".text",
-    ".md",
-    ".html",
-    ".htm",
-    ".xhtml",
-    ".jsonl",
-    ".ndjson",
-    ".csv",
-    ".tsv",
-    ".warc",
-    ".warc.gz",
-    ".gz",
-    ".rss",
-    ".atom",
-)
+UPLOAD_SUFFIXES = READABLE_SUFFIXES  # what the upload field offers to pick
 MAX_UPLOAD_ARTICLES = 200
 MAX_UPLOAD_FAILURES = 1000
 # The temporary file's suffix, chosen from this table by the detected format (the readers pick a
