@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	@echo "installing claimscope with the development tools into $(VENV)" >&2
-	@$(BIN)/pip install --quiet -e '.[dev]' >&2
+	@$(BIN)/pip install --quiet -e '.[dev,train]' 'torch==2.13.0' >&2
 	@touch $(VENV)/.installed $@
 
 example: $(VENV)/.installed

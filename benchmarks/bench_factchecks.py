@@ -41,10 +41,9 @@ from typing import TypeVar
 import numpy as np
 import spacy
 
-from claimscope import embeddings
 from claimscope.evaluation.checkthat import CLAIMS_FILE, raw_claims
 from claimscope.knowledge.factchecks import FactCheck, FactCheckIndex, FactCheckStore, Match
-from claimscope.knowledge.factchecks.match import prepare
+from claimscope.knowledge.factchecks.match import matching_embedder, prepare
 from claimscope.nlp import load_model
 from common import timed, version
 
@@ -119,7 +118,7 @@ def main() -> None:
     claims = sentences(args.fakes, args.claims)
     if len(claims) < args.claims:
         print(f"only {len(claims)} sentences in {args.fakes}", file=sys.stderr)
-    embedder = embeddings.load()
+    embedder = matching_embedder()
     bare_nlp = load_model()
     load_start = os.getloadavg()[0]
 

@@ -420,7 +420,14 @@ def test_eval_factcheck_matching_slice(
 
     result = evaluate(data, limit=40, store_path=tmp_path / "checkthat.sqlite")
     text = format_report(result)
-    for name in ("BM25", "embeddings", "RRF (k=60)", "claimscope fusion", "official protocol"):
+    for name in (
+        "BM25",
+        "embeddings, untuned",
+        "embeddings, tuned",
+        "RRF (k=60)",
+        "claimscope fusion",
+        "official protocol",
+    ):
         assert name in text
     fusion = result.systems["claimscope fusion"]
     assert all(0.0 <= v <= 1.0 for v in (fusion.map1, fusion.map5, fusion.recall5))

@@ -14,6 +14,12 @@ vectors re-embed when the id differs.
 
 ``CLAIMSCOPE_EMBEDDING_MODEL`` may point at another ONNX export of the same model (same inputs,
 ``last_hidden_state`` output); its vectors get an id of their own.
+
+A :class:`Tuning` adapts the model to one task without a second model file: it replaces the
+model's bias and layer-norm vectors (31k of its 22M numbers, BitFit: Ben Zaken, Ravfogel and
+Goldberg 2022) with values learnt for the task, and onnxruntime swaps them in when the session is
+built. Fact-check matching ships one
+(:func:`claimscope.knowledge.factchecks.match.packaged_tuning`).
 """
 
 from __future__ import annotations
@@ -21,11 +27,12 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -83,19 +90,91 @@ def _tokenizer() -> Tokenizer:
     return tokenizer
 
 
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity (a cache key)
+class Tuning:
+    """New values for some of the model's float initializers, by their ONNX names.
+
+    ``base_sha256`` is the model file the values were learnt on: they only mean something there
+    (:class:`Embedder` refuses them on another file). ``id`` joins the base model's id in
+    :attr:`Embedder.model_id`, so stores never mix tuned and untuned vectors.
+    """
+
+    name: str
+    arrays: Mapping[str, np.ndarray] = field(repr=False)
+    base_sha256: str = DEFAULT_SHA256
+
+    @property
+    def id(self) -> str:
+        digest = hashlib.sha256()
+        for key in sorted(self.arrays):
+            digest.update(key.encode())
+            digest.update(np.ascontiguousarray(self.arrays[key], dtype="<f4").tobytes())
+        return f"{self.name}-{digest.hexdigest()[:12]}"
+
+    def save(self, path: Path) -> None:
+        """An ``.npz`` file (no pickles): the arrays, plus the name and base model's hash."""
+        payload: dict[str, Any] = {
+            k: np.asarray(v, dtype=np.float32) for k, v in self.arrays.items()
+        }
+        payload["__name__"] = np.array(self.name)
+        payload["__base_sha256__"] = np.array(self.base_sha256)
+        with path.open("wb") as f:
+            np.savez_compressed(f, **payload)
+
+    @classmethod
+    def load(cls, source: Path | bytes) -> Tuning:
+        import io
+
+        try:
+            with np.load(
+                io.BytesIO(source) if isinstance(source, bytes) else source, allow_pickle=False
+            ) as data:
+                arrays = {
+                    k: data[k].astype(np.float32) for k in data.files if not k.startswith("__")
+                }
+                return cls(str(data["__name__"]), arrays, str(data["__base_sha256__"]))
+        except (OSError, ValueError, KeyError) as e:
+            raise ClaimscopeError(f"cannot read the embedding tuning {source!r:.80}: {e}") from e
+
+
 class Embedder:
     """Turns texts into unit vectors (float32, 384 dimensions). Not thread-safe; one per process."""
 
-    def __init__(self, path: Path | None = None, *, threads: int | None = None) -> None:
+    def __init__(
+        self, path: Path | None = None, *, threads: int | None = None, tuning: Tuning | None = None
+    ) -> None:
         import onnxruntime
 
         self.path = path or model_file()
         sha = _sha256(self.path)
         self.model_id = DEFAULT_MODEL_ID if sha == DEFAULT_SHA256 else f"onnx-{sha[:16]}"
+        self.tuning = tuning
         options = onnxruntime.SessionOptions()
         if threads:
             options.intra_op_num_threads = threads
         options.log_severity_level = 3
+        self._tuned_values: list[onnxruntime.OrtValue] = []  # must outlive the session
+        if tuning is not None:
+            if tuning.base_sha256 != sha:
+                raise ClaimscopeError(
+                    f"the tuning {tuning.name!r} was learnt on another model file than {self.path}"
+                )
+            # onnxruntime ignores a value whose name is not in the graph; the names are stored
+            # as plain strings in the protobuf file, so look for each one there.
+            content = self.path.read_bytes()
+            unknown = [n for n in tuning.arrays if n.encode() not in content]
+            if unknown:
+                raise ClaimscopeError(
+                    f"the tuning {tuning.name!r} names {len(unknown)} values that {self.path} "
+                    f"lacks (first: {unknown[0]})"
+                )
+            for name, array in tuning.arrays.items():
+                value = onnxruntime.OrtValue.ortvalue_from_numpy(
+                    np.ascontiguousarray(array, dtype=np.float32)
+                )
+                self._tuned_values.append(value)
+                options.add_initializer(name, value)
+            self.model_id = f"{self.model_id}+{tuning.id}"
         try:
             self._session: onnxruntime.InferenceSession = onnxruntime.InferenceSession(
                 str(self.path), sess_options=options, providers=["CPUExecutionProvider"]
@@ -129,7 +208,8 @@ class Embedder:
         return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
 
 
-@lru_cache(maxsize=1)
-def load() -> Embedder:
-    """The process's embedder, built on first use (about a second: file check and session)."""
-    return Embedder()
+@lru_cache(maxsize=4)
+def load(tuning: Tuning | None = None) -> Embedder:
+    """The process's embedder (one per tuning), built on first use (about a second: file check
+    and session)."""
+    return Embedder(tuning=tuning)

@@ -12,8 +12,11 @@ Systems, all on the same store and the same prepared query text (links dropped, 
 
 - **BM25**: bm25s (Lucene variant, k1 1.5, b 0.75) over claim + headline, Porter-stemmed words
   without stop words;
-- **embeddings**: cosine of all-MiniLM-L6-v2 vectors (int8 ONNX) of the tweet and the claim text;
-- **RRF**: reciprocal-rank fusion of those two rankings (k = 60, top 100 of each);
+- **embeddings, untuned**: cosine of all-MiniLM-L6-v2 vectors (int8 ONNX) of the tweet and the
+  claim text, the model as published;
+- **embeddings, tuned**: the same with the shipped tuning (:mod:`claimscope.training.encoder`,
+  learnt on the *train* split), the vectors the fusion uses;
+- **RRF**: reciprocal-rank fusion of BM25 and the tuned embeddings (k = 60, top 100 of each);
 - **claimscope fusion**: the shipped logistic fusion of six features
   (:mod:`claimscope.knowledge.factchecks.match`), trained on the *train* split.
 
@@ -38,11 +41,18 @@ from pathlib import Path
 
 import numpy as np
 
-from claimscope.evaluation.checkthat import Split, raw_claims, read_split, store_for
-from claimscope.knowledge.factchecks.match import FactCheckIndex, Fusion, Scored, _build_bm25, rrf
+from claimscope import embeddings
+from claimscope.evaluation.checkthat import Split, raw_claims, read_split, slice_claims, store_for
+from claimscope.knowledge.factchecks.match import (
+    FactCheckIndex,
+    Fusion,
+    Scored,
+    _build_bm25,
+    prepare,
+    rrf,
+)
 from claimscope.knowledge.factchecks.records import FactCheck
-
-SLICE_OTHERS = 1_000
+from claimscope.knowledge.factchecks.store import FactCheckStore
 
 
 @dataclass
@@ -107,7 +117,7 @@ def _system_rankings(scored: Sequence[Scored], fusion: Fusion) -> dict[str, list
     """The top five rows of each system, per query, from one scoring pass."""
     out: dict[str, list[list[int]]] = {
         "BM25": [],
-        "embeddings": [],
+        "embeddings, tuned": [],
         "RRF (k=60)": [],
         "claimscope fusion": [],
     }
@@ -115,7 +125,7 @@ def _system_rankings(scored: Sequence[Scored], fusion: Fusion) -> dict[str, list
         bm = np.argsort(-s.bm25, kind="stable")[:100]
         cos = np.argsort(-s.cosine, kind="stable")[:100]
         out["BM25"].append([int(j) for j in bm[s.bm25[bm] > 0][:5]])
-        out["embeddings"].append([int(j) for j in cos[:5]])
+        out["embeddings, tuned"].append([int(j) for j in cos[:5]])
         fused = rrf([bm[s.bm25[bm] > 0], cos])
         out["RRF (k=60)"].append(sorted(fused, key=lambda j: -fused[j])[:5])
         prob = fusion.probability(s.features) if len(s.rows) else np.zeros(0)
@@ -141,7 +151,7 @@ def evaluate(
     started = time.perf_counter()
     raw = raw_claims(data_dir)
     if limit:
-        raw = _slice(raw, set().union(*golds))
+        raw = slice_claims(raw, set().union(*golds))
     store = store_for(data_dir, store_path, raw if limit else None)
     index = FactCheckIndex.open(store, progress=progress)
     opened = time.perf_counter()
@@ -150,9 +160,11 @@ def evaluate(
 
     ids = _ids(index.records)
     scored = index.score(texts)
-    for name, ranking in _system_rankings(scored, index.fusion).items():
-        result.systems[name] = scores([[ids[j] for j in r] for r in ranking], golds)
+    systems = _system_rankings(scored, index.fusion)
     result.seconds["match"] = time.perf_counter() - opened
+    untuned = _untuned(store, texts, index.records, progress)
+    for name, ranking in {"BM25": systems.pop("BM25"), **untuned, **systems}.items():
+        result.systems[name] = scores([[ids[j] for j in r] for r in ranking], golds)
 
     result.official = _official(index, raw, texts, golds)
     result.threshold = _threshold(index, scored, texts, golds, ids)
@@ -160,15 +172,24 @@ def evaluate(
     return result
 
 
-def _slice(raw: list[FactCheck], gold: set[str]) -> list[FactCheck]:
-    """The rows of the gold claims and the first SLICE_OTHERS others (duplicates of a kept row
-    come along, so merging works as on the whole file)."""
-    kept = {r.id for r in raw if set(r.source_ids) & gold}
-    for r in raw:
-        if len(kept) >= len(gold) + SLICE_OTHERS:
-            break
-        kept.add(r.id)
-    return [r for r in raw if r.id in kept]
+def _untuned(
+    store: FactCheckStore,
+    texts: list[str],
+    records: list[FactCheck],
+    progress: Callable[[int, int], None] | None,
+) -> dict[str, list[list[int]]]:
+    """The baseline the tuning is measured against: the published model's top five by cosine."""
+    embedder = embeddings.load()
+    store.embed(embedder.encode, embedder.model_id, progress=progress)
+    stored_ids, claims, _ = store.vectors(embedder.model_id)
+    row = {record.id: j for j, record in enumerate(records)}
+    rows = np.array([row[i] for i in stored_ids])
+    similarity = embedder.encode([prepare(t) for t in texts]) @ claims.T
+    return {
+        "embeddings, untuned": [
+            [int(rows[j]) for j in np.argsort(-sim, kind="stable")[:5]] for sim in similarity
+        ]
+    }
 
 
 def _official(

@@ -2,7 +2,10 @@
 
 Words and meanings fail differently. BM25 finds the review that shares the rare words of a claim
 (names, numbers, a quoted phrase) even when the sentence is built differently; the embeddings find
-a review that says the same in other words. Each candidate from either list gets six features:
+a review that says the same in other words. The embeddings come from MiniLM with a small tuning for
+this task (:data:`TUNING_FILE`, see :mod:`claimscope.training.encoder`): it learnt from CheckThat!
+2020 train pairs that a post and the headline of the review that checks it belong together. Each
+candidate from either list gets six features:
 
 * cosine of the claim with the review's claim text, and with its headline;
 * that cosine minus the best cosine any review gets for this claim (how far from the top it is);
@@ -32,10 +35,13 @@ from typing import Any
 
 import numpy as np
 
+from claimscope import embeddings
+from claimscope.errors import ClaimscopeError
 from claimscope.knowledge.factchecks.records import FactCheck
 from claimscope.knowledge.factchecks.store import FactCheckStore
 
 FUSION_FILE = "fusion.json"
+TUNING_FILE = "encoder-tuning.npz"
 CANDIDATES = 50  # from each list; the union is scored
 FEATURES = ("cos_claim", "cos_title", "cos_gap", "bm25_rel", "bm25_log", "overlap")
 _WORD = re.compile(r"\w\w+")
@@ -117,6 +123,25 @@ def packaged_fusion() -> Fusion:
     return Fusion.from_dict(json.loads(text))
 
 
+@lru_cache(maxsize=1)
+def packaged_tuning() -> embeddings.Tuning:
+    data = resources.files("claimscope.knowledge.factchecks").joinpath(TUNING_FILE).read_bytes()
+    return embeddings.Tuning.load(data)
+
+
+def matching_embedder() -> embeddings.Embedder:
+    """MiniLM with the packaged tuning: what the fusion was trained on and stores are embedded
+    with. A model file of one's own (``$CLAIMSCOPE_EMBEDDING_MODEL``) runs untuned, with a
+    warning, since the tuning was learnt on the packaged file's weights."""
+    try:
+        return embeddings.load(packaged_tuning())
+    except ClaimscopeError as e:
+        import warnings
+
+        warnings.warn(f"fact-check matching runs on the untuned model: {e}", stacklevel=2)
+        return embeddings.load()
+
+
 @dataclass(frozen=True)
 class Match:
     """A stored fact-check ranked for a claim. ``score`` is the fused probability (0..1)."""
@@ -186,9 +211,7 @@ class FactCheckIndex:
         """Embed what the store lacks (incremental), load vectors and the saved BM25 index
         (rebuilt and saved again when the store has changed since)."""
         if embedder is None:
-            from claimscope import embeddings
-
-            embedder = embeddings.load()
+            embedder = matching_embedder()
         store.embed(embedder.encode, embedder.model_id, progress=progress)
         ids, claims, titles = store.vectors(embedder.model_id)
         by_id = {r.id: r for r in store.records()}
