@@ -437,3 +437,32 @@ def test_eval_factcheck_matching_slice(
     report_figure(
         f"fact-check matching, 40 CheckThat dev tweets (slice): fusion MAP@5 {fusion.map5:.3f}, BM25 {result.systems['BM25'].map5:.3f}"
     )
+
+
+class _FakeEmbedder:
+    """Random unit vectors: enough to exercise the index without the model."""
+
+    model_id = "fake-model"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        rng = np.random.default_rng(len(texts))
+        v = rng.normal(size=(len(texts), 384)).astype(np.float32)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_a_long_first_embedding_is_announced_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    reviews = [
+        _review(f"https://example.org/c/{i}", f"Claim number {i} is true", "False")
+        for i in range(1000)
+    ]
+    with FactCheckStore(tmp_path / "big.sqlite") as store:
+        store.add(_records(reviews))
+        with caplog.at_level("WARNING", logger="claimscope.knowledge.factchecks.match"):
+            index = FactCheckIndex.open(store, embedder=_FakeEmbedder())
+            assert len(index) == 1000
+            assert "embedding 1000 fact-checks" in caplog.text
+            caplog.clear()
+            FactCheckIndex.open(store, embedder=_FakeEmbedder())  # stored now: nothing to say
+            assert "embedding" not in caplog.text

@@ -22,6 +22,7 @@ fusion is kept as :func:`rrf` for the evaluation to compare against.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import re
@@ -40,6 +41,7 @@ from claimscope.errors import ClaimscopeError
 from claimscope.knowledge.factchecks.records import FactCheck
 from claimscope.knowledge.factchecks.store import FactCheckStore
 
+log = logging.getLogger(__name__)
 FUSION_FILE = "fusion.json"
 TUNING_FILE = "encoder-tuning.npz"
 CANDIDATES = 50  # from each list; the union is scored
@@ -212,6 +214,15 @@ class FactCheckIndex:
         (rebuilt and saved again when the store has changed since)."""
         if embedder is None:
             embedder = matching_embedder()
+        if progress is None:
+            missing = len(store.missing_vectors(embedder.model_id))
+            if missing >= 1000:  # a pause worth explaining (about 8 ms a review)
+                log.warning(
+                    "embedding %d fact-checks of %s for %s (once per store and model)",
+                    missing,
+                    store.path,
+                    embedder.model_id,
+                )
         store.embed(embedder.encode, embedder.model_id, progress=progress)
         ids, claims, titles = store.vectors(embedder.model_id)
         by_id = {r.id: r for r in store.records()}
