@@ -396,8 +396,31 @@ def test_cli_import_reports_bad_records_and_loads_the_rest(tmp_path: Path) -> No
     hits = json.loads(search.stdout)
     assert hits[0]["rating"] == "Unproven" and hits[0]["url"] == "https://example.org/checks/bees"
 
-    info = CliRunner().invoke(app, ["factchecks", "info", "--store", str(store)])
-    assert json.loads(info.stdout)["factchecks"] == 2
+    info = json.loads(CliRunner().invoke(app, ["factchecks", "info", "--store", str(store)]).stdout)
+    assert info["factchecks"] == 2
+    assert info["vectors"] == {info["embedding_model"]: 2}  # imported with the tuned model
+
+    # Vectors of a model no longer used (as after an upgrade) are listed, and pruned on request.
+    with FactCheckStore(store) as opened:
+        opened.embed(_FakeEmbedder().encode, "old-model")
+    info = json.loads(CliRunner().invoke(app, ["factchecks", "info", "--store", str(store)]).stdout)
+    assert info["vectors"] == {info["embedding_model"]: 2, "old-model": 2}
+    pruned = json.loads(
+        CliRunner().invoke(app, ["factchecks", "info", "--store", str(store), "--prune"]).stdout
+    )
+    assert pruned["pruned_vectors"] == 2 and pruned["vectors"] == {info["embedding_model"]: 2}
+    hits = CliRunner().invoke(
+        app,
+        [
+            "factchecks",
+            "search",
+            "Honey bees were banned from every park",
+            "--store",
+            str(store),
+            "--json",
+        ],
+    )
+    assert json.loads(hits.stdout)[0]["url"] == "https://example.org/checks/bees"
 
 
 def test_cli_analyze_with_a_missing_store_is_a_clear_error(tmp_path: Path) -> None:

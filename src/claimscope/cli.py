@@ -694,24 +694,38 @@ def factchecks_search(
 
 
 @factchecks_app.command("info")
-def factchecks_info(store: StoreOption = None) -> None:
-    """Where the store is, how many fact-checks it holds, and the matching threshold."""
+def factchecks_info(
+    store: StoreOption = None,
+    prune: Annotated[
+        bool,
+        typer.Option(
+            "--prune",
+            help="Delete vectors of models matching no longer uses (left by an upgrade).",
+        ),
+    ] = False,
+) -> None:
+    """Where the store is, how many fact-checks it holds, the matching threshold, and the vectors
+    it keeps per embedding model."""
     from claimscope.knowledge.factchecks import open_store
     from claimscope.knowledge.factchecks.match import packaged_fusion
 
+    fusion = packaged_fusion()
+    # The vectors matching compares: MiniLM plus the packaged tuning (stores keep them per model).
+    model = fusion.provenance.get("embedding_model")
     try:
         with open_store(store) as opened:
-            info = {
+            info: dict[str, object] = {
                 "store": str(opened.path),
                 "factchecks": len(opened),
                 "revision": opened.revision,
             }
+            if prune and model:
+                info["pruned_vectors"] = opened.drop_vectors(keep=str(model))
+            info["vectors"] = opened.vector_models()
     except ClaimscopeError as e:
         raise _fail(str(e)) from None
-    fusion = packaged_fusion()
     info["threshold"] = fusion.threshold
-    # The vectors matching compares: MiniLM plus the packaged tuning (stores keep them per model).
-    info["embedding_model"] = fusion.provenance.get("embedding_model")
+    info["embedding_model"] = model
     typer.echo(json.dumps(info, indent=1))
 
 

@@ -222,6 +222,19 @@ class FactCheckStore:
                 progress(min(at + batch, len(todo)), len(todo))
         return len(todo)
 
+    def vector_models(self) -> dict[str, int]:
+        """How many records each embedding model has vectors for."""
+        rows = self._db.execute("SELECT model, count(*) FROM vectors GROUP BY model ORDER BY model")
+        return {str(m): int(n) for m, n in rows}
+
+    def drop_vectors(self, keep: str) -> int:
+        """Delete the vectors of every model but ``keep`` (left behind when the matching model or
+        its tuning changes; about 3 KB a review each). Returns how many rows went."""
+        with self._db:
+            gone = self._db.execute("DELETE FROM vectors WHERE model != ?", (keep,)).rowcount
+        self._db.execute("VACUUM")
+        return int(gone)
+
     def vectors(self, model: str) -> tuple[list[str], np.ndarray, np.ndarray]:
         """(ids, claim vectors, title vectors) in index order, for the records embedded by
         ``model``."""
