@@ -361,6 +361,36 @@ def test_analysis_lists_matches_under_the_claim(store_path: Path, example_text: 
     assert again.claims[analysis.claims.index(stockpile)].factchecks[0].url == REVIEW["url"]
 
 
+def test_only_check_worthy_claims_are_looked_up(tmp_path: Path) -> None:
+    from claimscope.analyzers import checkworthiness
+    from claimscope.ingest.text import read_text
+    from claimscope.nlp import load
+    from claimscope.pipeline import analyze
+
+    opinion = "I love this city and its people"
+    fact = "The city budget rose by 40 percent in 2019 to $2 billion"
+    path = tmp_path / "two.sqlite"
+    with FactCheckStore(path) as store:
+        store.add(
+            _records(
+                [
+                    _review("https://example.org/c/love", opinion, "Opinion"),
+                    _review("https://example.org/c/budget", fact, "True"),
+                ]
+            )
+        )
+    analysis = analyze(
+        read_text(f"{opinion}. {fact}.\n", source="t"), nlp=load(factchecks=str(path))
+    )
+    by_text = {c.text.rstrip("."): c for c in analysis.claims}
+    bar = checkworthiness.threshold()
+    assert by_text[opinion].checkworthiness < bar <= by_text[fact].checkworthiness
+    assert (
+        by_text[opinion].factchecks == []
+    )  # its exact twin is stored, but it is not a claim to check
+    assert by_text[fact].factchecks[0].url == "https://example.org/c/budget"
+
+
 def test_analysis_without_a_store_has_no_matches(example_analysis) -> None:  # type: ignore[no-untyped-def]
     assert all(c.factchecks == [] for c in example_analysis.claims)
 

@@ -1,8 +1,10 @@
 """Fact-check matches for each claim, from the user's fact-check store.
 
 A reader who sees a claim wants to know whether someone has already checked it. This component
-asks the store (:mod:`claimscope.knowledge.factchecks`) for each claim of the article and lists the
-matches above the calibrated threshold under ``Claim.factchecks``, best first.
+asks the store (:mod:`claimscope.knowledge.factchecks`) for each check-worthy claim of the article
+(check-worthiness at or above the scorer's threshold; a greeting or an opinion is not looked up,
+which spares a false alarm on it) and lists the matches above the calibrated threshold under
+``Claim.factchecks``, best first.
 
 The store is the ``store`` setting (``claimscope analyze --factchecks PATH``), else
 ``$CLAIMSCOPE_FACTCHECKS``, else ``factchecks.sqlite`` in the user's data directory. No store, or an
@@ -61,8 +63,11 @@ class FactCheckMatcher:
         return self._index
 
     def __call__(self, doc: Doc) -> Doc:
+        from claimscope.analyzers import checkworthiness
+
         found = results(doc)
-        claims: list[Claim] = found.get("claims", [])
+        bar = checkworthiness.threshold()
+        claims: list[Claim] = [c for c in found.get("claims", []) if c.checkworthiness >= bar]
         if not claims:
             return doc
         index = self._open()
