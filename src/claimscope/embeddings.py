@@ -146,7 +146,9 @@ class Embedder:
         import onnxruntime
 
         self.path = path or model_file()
-        sha = _sha256(self.path)
+        # A tuning's names are looked up in the file's bytes (below), so read it once for both.
+        content = self.path.read_bytes() if tuning is not None else None
+        sha = hashlib.sha256(content).hexdigest() if content is not None else _sha256(self.path)
         self.model_id = DEFAULT_MODEL_ID if sha == DEFAULT_SHA256 else f"onnx-{sha[:16]}"
         self.tuning = tuning
         options = onnxruntime.SessionOptions()
@@ -154,14 +156,13 @@ class Embedder:
             options.intra_op_num_threads = threads
         options.log_severity_level = 3
         self._tuned_values: list[onnxruntime.OrtValue] = []  # must outlive the session
-        if tuning is not None:
+        if tuning is not None and content is not None:
             if tuning.base_sha256 != sha:
                 raise ClaimscopeError(
                     f"the tuning {tuning.name!r} was learnt on another model file than {self.path}"
                 )
             # onnxruntime ignores a value whose name is not in the graph; the names are stored
             # as plain strings in the protobuf file, so look for each one there.
-            content = self.path.read_bytes()
             unknown = [n for n in tuning.arrays if n.encode() not in content]
             if unknown:
                 raise ClaimscopeError(
