@@ -11,7 +11,7 @@ import json
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TextIO
@@ -555,21 +555,17 @@ def train_factcheck_matching(
     folder = out or Path(str(files("claimscope.knowledge.factchecks")))
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        if err.is_terminal:
-            with err.status("Training fact-check matching on CheckThat train") as status:
-                trained = train(
-                    checkthat,
-                    folds=folds,
-                    limit=limit,
-                    progress=lambda message: status.update(f"Training: {escape(message)}"),
-                )
-        else:
-            trained = train(
-                checkthat,
-                folds=folds,
-                limit=limit,
-                progress=lambda message: err.print(escape(message), highlight=False),
-            )
+        # A spinner line on a terminal; otherwise each step on its own line (a log).
+        status = err.status("Training fact-check matching") if err.is_terminal else None
+
+        def say(message: str) -> None:
+            if status is not None:
+                status.update(f"Training: {escape(message)}")
+            else:
+                err.print(escape(message), highlight=False)
+
+        with status or nullcontext():
+            trained = train(checkthat, folds=folds, limit=limit, progress=say)
         save(trained.fusion, folder / FUSION_FILE)
         trained.tuning.save(folder / TUNING_FILE)
     except ClaimscopeError as e:
@@ -707,24 +703,24 @@ def factchecks_info(
     """Where the store is, how many fact-checks it holds, the matching threshold, and the vectors
     it keeps per embedding model."""
     from claimscope.knowledge.factchecks import open_store
-    from claimscope.knowledge.factchecks.match import packaged_fusion
+    from claimscope.knowledge.factchecks.match import matching_embedder, packaged_fusion
 
-    fusion = packaged_fusion()
-    # The vectors matching compares: MiniLM plus the packaged tuning (stores keep them per model).
-    model = fusion.provenance.get("embedding_model")
     try:
+        # The vectors matching compares (MiniLM with the packaged tuning, unless another model
+        # file is configured); a store keeps vectors per model.
+        model = matching_embedder().model_id
         with open_store(store) as opened:
             info: dict[str, object] = {
                 "store": str(opened.path),
                 "factchecks": len(opened),
                 "revision": opened.revision,
             }
-            if prune and model:
-                info["pruned_vectors"] = opened.drop_vectors(keep=str(model))
+            if prune:
+                info["pruned_vectors"] = opened.drop_vectors(keep=model)
             info["vectors"] = opened.vector_models()
     except ClaimscopeError as e:
         raise _fail(str(e)) from None
-    info["threshold"] = fusion.threshold
+    info["threshold"] = packaged_fusion().threshold
     info["embedding_model"] = model
     typer.echo(json.dumps(info, indent=1))
 
