@@ -357,6 +357,31 @@ def eval_attribution(
         write_rules(result, rules_out)
 
 
+@eval_app.command("speakers")
+def eval_speakers(
+    gold: Annotated[
+        Path,
+        typer.Option(help="The speakers-dev folder (gold.jsonl + articles/ID.txt)."),
+    ],
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="Only the first N articles (a quick slice).")
+    ] = None,
+    errors: Annotated[
+        int, typer.Option(min=0, help="How many wrong and missed statements to list.")
+    ] = 25,
+) -> None:
+    """Who said what: statements found, speakers resolved to the full name and voices that are
+    speech, next to the source mention as the speaker (baseline)."""
+    from claimscope.evaluation.speakers import evaluate, format_report
+
+    try:
+        with _status("Analysing speakers-dev articles"):
+            result = evaluate(gold, limit)
+    except ClaimscopeError as e:
+        raise _fail(str(e)) from None
+    typer.echo(format_report(result, errors))
+
+
 @eval_app.command("techniques")
 def eval_techniques(
     ptc: Annotated[

@@ -131,6 +131,11 @@ class Speaker(_Model):
     name: str
     entity: str | None = None
     type: str
+    # added (issue 16): how the mention was resolved ("name", "surname", "pronoun", "role",
+    # "description", "apposition", "metonym", "joint", "mention"), and for a joint speaker ("France
+    # and Britain") the name of each member, who share the statement
+    basis: str | None = None
+    members: list[str] = Field(default_factory=list)
 
 
 class Relay(_Model):
@@ -149,6 +154,10 @@ class Attribution(_Model):
     via: list[Relay] = Field(default_factory=list)
     confidence: float = Field(ge=0.0, le=1.0)
     rule: str | None = None  # added: which rule found it (confidence is calibrated per rule)
+    # added (issue 16): something said or written (said, told, wrote, accused, according to, a
+    # quotation, a report's finding); False for an attitude or intention ("believes", "wants",
+    # "supports") or a negated act. Voices and sourcing count speech only.
+    speech: bool = True
 
 
 class FactCheckMatch(_Model):
@@ -271,6 +280,8 @@ class Voice(_Model):
     affiliation: str | None = None
     category: str | None = None
     basis: str | None = None  # added: what the category and affiliation were read from
+    # added (issue 16): attributions this voice passed on as a relay ("SANA quoted the ministry")
+    relayed: list[str] = Field(default_factory=list)
 
 
 class ActorFraming(_Model):

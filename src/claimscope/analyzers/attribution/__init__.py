@@ -22,6 +22,7 @@ from claimscope.analyzers.attribution import rules, stances
 from claimscope.analyzers.attribution.lexicon import lexicon
 from claimscope.analyzers.attribution.quotes import Quote, find_quotes, quote_at
 from claimscope.analyzers.attribution.speakers import Resolver
+from claimscope.analyzers.attribution.speech import is_speech
 from claimscope.model import Article, Attribution, Entity, Relay, Span, Voice
 
 DEFAULT_CONFIDENCE = 0.5
@@ -160,7 +161,8 @@ def _overlaps(span: tuple[int, int], pieces: list[tuple[int, int]]) -> bool:
 
 def _assemble(doc: Doc, found: list[rules.Candidate], entities: list[Entity]) -> list[Attribution]:
     text = doc.text
-    resolver = Resolver(doc, entities, lexicon())
+    lex = lexicon()
+    resolver = Resolver(doc, entities, lex)
     confidence = rule_confidence()
     out: list[Attribution] = []
     for i, c in enumerate(found, 1):
@@ -193,6 +195,7 @@ def _assemble(doc: Doc, found: list[rules.Candidate], entities: list[Entity]) ->
             via=via,
             confidence=confidence.get(c.rule, DEFAULT_CONFIDENCE),
             rule=c.rule,
+            speech=is_speech(doc, c.rule, c.cue_token, lex),
         )
         out.append(a)
     return out
@@ -207,15 +210,25 @@ def _relay(resolver: Resolver, mention: SpacySpan, text: str) -> Relay:
 
 
 def voices(attributions: list[Attribution]) -> list[Voice]:
-    """Attributions grouped by resolved speaker, in order of first appearance."""
+    """Who said something: speech attributions grouped by speaker, in order of first appearance.
+
+    Attitudes and intentions ("believes", "wants", "supports") are attributions but give no
+    voice. A joint speaker ("Damascus and Moscow") gives each member a voice with the shared
+    statement; a relay ("SANA quoted the ministry") is listed with the statements it passed on.
+    """
     groups: dict[str, Voice] = {}
     for a in attributions:
-        if a.speaker is None:
+        if a.speaker is None or not a.speech:
             continue
-        v = groups.setdefault(
-            a.speaker.name, Voice(speaker=a.speaker.name, entity=a.speaker.entity)
-        )
-        v.attributions.append(a.id)
+        members = a.speaker.members or [a.speaker.name]
+        for name in members:
+            entity = a.speaker.entity if len(members) == 1 else None
+            v = groups.setdefault(name, Voice(speaker=name, entity=entity))
+            v.attributions.append(a.id)
+        for r in a.via:
+            v = groups.setdefault(r.name, Voice(speaker=r.name, entity=r.entity))
+            if a.id not in v.relayed:
+                v.relayed.append(a.id)
     return list(groups.values())
 
 

@@ -162,7 +162,26 @@ def noun_phrase(token: Token) -> SpacySpan:
         lo += 1
     while hi > lo + 1 and doc[hi - 1].is_punct:
         hi -= 1
+    lo = _after_dateline(doc, lo, hi)
     return doc[lo:hi]
+
+
+_DATELINE = frozenset({"DATE", "TIME", "CARDINAL"})
+
+
+def _after_dateline(doc: Doc, lo: int, hi: int) -> int:
+    """Where a name starts after a run-in dateline or page residue: "Thursday 6 April 2017 Turkey",
+    "Get short URL 11990 Russias Defense Ministry" (text without line breaks runs them together).
+
+    The last number or date before a proper noun in the phrase ends the residue; a number before a
+    common noun is the mention's own ("two medics").
+    """
+    cut = None
+    for i in range(lo, hi - 1):
+        t = doc[i]
+        if (t.like_num or t.ent_type_ in _DATELINE or ":" in t.text) and doc[i + 1].pos_ == "PROPN":
+            cut = i + 1
+    return cut if cut is not None else lo
 
 
 def _names_org(prep: Token) -> bool:

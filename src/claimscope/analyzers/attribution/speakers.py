@@ -1,24 +1,41 @@
 """Who a source mention refers to: "he" -> Bashar Ja'afari, "the ministry" -> Russia's Defense Ministry.
 
-Rule-based, in the order a careful reader would go: a name in the mention itself (the proper-noun
-run at its head, or an apposition: "Syria's official news agency SANA" -> SANA); a surname known
-from a fuller name earlier ("Muallem" -> Walid al-Muallem); a role noun that an earlier name
-carried as its title ("the ambassador" -> the person introduced as "Ambassador ... Bashar Ja'afari");
-an organisation noun used before with a fuller name ("the defense ministry" -> "Russia's Defense
-Ministry"); pronouns to the most recent compatible speaker or person. Unnamed sources ("a source",
-"officials") are typed ``anonymous``.
+Rule-based, in the order a careful reader would go, each resolution saying its ``basis``:
+
+- ``joint``: coordinated sources ("Damascus and Moscow") are one statement by several members;
+- ``apposition``: a name in the mention ("Syria's official news agency SANA" -> SANA);
+- ``name``: a proper name, as the article writes it most fully (an entity's name; a person's
+  full name for a surname, two-word surnames and particles included: "Abdel Rahman" -> Rami Abdel
+  Rahman, "de Miranda" -> Luis de Miranda, :mod:`.names`);
+- ``metonym``: a capital for its country when the article names the country ("Moscow" -> Russia);
+- ``role``: a role noun for the person who carried it as a title or in an apposition ("the
+  ambassador", "the chief executive", "the mother");
+- ``description``: a definite description for the fuller mention it shortens ("the Observatory"
+  -> Syrian Observatory for Human Rights, "the source" -> a source at Aleppo Police Command, "the
+  army" -> the Syrian army); a class noun ("the company", "the group") for the organisation last
+  named; a document ("the statement") for the organisation that last spoke;
+- ``pronoun``: by salience in the passage: who is speaking (the last speaker, in this or the
+  previous paragraph), then who is the subject of recent sentences, then who was named last;
+- ``mention``: nothing better: the mention's own words, with "a"/"some" kept ("a source").
+
+A mention that cannot be a speaker (a date, a number, an event noun such as "assault") gets none.
 """
 
 from __future__ import annotations
 
+import gzip
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from claimscope.analyzers.attribution.lexicon import Lexicon
+from claimscope.analyzers.attribution.names import HONORIFICS, NameIndex, fold
 from claimscope.analyzers.entities import surname
+from claimscope.knowledge import countries
 from claimscope.model import Entity, Speaker
 
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
@@ -32,14 +49,72 @@ _ORG_HEADS = frozenset(
         "network", "newspaper", "channel", "outlet", "station", "service", "institute", "center",
         "centre", "foundation", "bank", "firm", "team", "board", "bureau", "mission", "movement",
         "alliance", "front", "media", "website", "magazine", "paper", "daily", "broadcaster",
+        "observatory", "charity", "diocese", "church", "watchdog", "monitor", "opposition",
+        "university", "school", "hospital", "club", "federation", "association", "corporation",
+        "ngo", "body", "panel", "cabinet", "presidency", "kremlin", "pentagon", "legislature",
+    }
+)  # fmt: skip
+# class nouns that stand for the organisation last named ("SpaceX ... The company said")
+_CLASS_NOUNS = frozenset(
+    {
+        "company", "group", "charity", "organization", "organisation", "agency", "firm", "ngo",
+        "watchdog", "monitor", "body", "network", "corporation", "broadcaster", "outlet",
+        "newspaper", "daily", "institute", "organisations", "organizations",
+    }
+)  # fmt: skip
+# documents that speak for whoever issued them ("the statement said")
+_DOCUMENTS = frozenset(
+    {
+        "statement", "report", "communique", "communiqué", "release", "study", "survey", "letter",
+        "document", "tweet", "post", "announcement", "memo", "paper", "findings", "analysis",
+        "research", "poll", "article", "video", "footage", "record", "records", "data", "notice",
+        "declaration", "message", "website", "note", "transcript", "assessment", "review",
+    }
+)  # fmt: skip
+# collectives that speak: "the public", "residents", "the family"
+_GROUP_NOUNS = frozenset(
+    {
+        "family", "families", "public", "crowd", "staff", "people", "population", "community",
+        "opposition", "regime", "media", "press", "team", "side", "camp", "west", "world", "power",
+        "powers", "government", "authorities", "locals", "leadership", "majority", "minority",
+        "parliament", "congress", "court", "courts", "jury", "panel", "union", "party",
     }
 )  # fmt: skip
 _TITLE_WORDS = frozenset(
     {"foreign", "defense", "defence", "prime", "interior", "deputy", "vice", "former", "acting"}
 )
-_DETERMINERS = re.compile(
-    r"^(the|a|an|this|that|these|those|another|some|several|two|three)\s+", re.I
-)
+_DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+_STRIP = re.compile(r"^(the|this|that|these|those)\s+", re.I)
+_NOT_SPEAKERS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
+_WEEKDAYS_MONTHS = frozenset(
+    {
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue",
+        "wed", "thu", "fri", "sat", "sun", "january", "february", "march", "april", "may", "june",
+        "july", "august", "september", "october", "november", "december", "jan", "feb", "mar",
+        "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    }
+)  # fmt: skip
+PASSAGE_SENTENCES = 6  # how far back a pronoun looks for its referent
+
+
+@lru_cache(maxsize=1)
+def person_nouns() -> frozenset[str]:
+    """Nouns that denote a person ("mother", "driver", "spokesman"), WordNet-derived."""
+    raw = files("claimscope.knowledge").joinpath("person_nouns.txt.gz").read_bytes()
+    lines = gzip.decompress(raw).decode("utf-8").splitlines()
+    return frozenset(w for w in lines if w and not w.startswith("#"))
+
+
+def can_speak(lemma: str, lex: Lexicon) -> bool:
+    """Whether a common noun can be a source: a person, group, institution or document."""
+    return (
+        lemma in person_nouns()
+        or lemma in _ORG_HEADS
+        or lemma in _DOCUMENTS
+        or lemma in _GROUP_NOUNS
+        or lemma in lex.anonymous
+        or lemma in lex.roles
+    )
 
 
 @dataclass
@@ -50,6 +125,8 @@ class Known:
     position: int
     head_lemma: str
     roles: frozenset[str]
+    spoke: bool = False  # the source of an attribution, not just a name in the text
+    subject: bool = False  # a sentence's subject
 
 
 class Resolver:
@@ -64,25 +141,32 @@ class Resolver:
                     self._by_char.setdefault(i, e)
         self.known: list[Known] = []
         self._index_people()
+        people = {
+            e.id: (e.name, [m.start for m in e.mentions]) for e in entities if e.type == "PERSON"
+        }
+        self.names = NameIndex(doc, people)
+        self._countries = {e.name.casefold(): e for e in entities if e.type == "GPE"}
 
     # ---- what the document offers before any attribution
 
     def _index_people(self) -> None:
-        """Every named person in the text with the role words in their mention."""
+        """Every named person and organisation in the text, with role words and subject position."""
         for e in self.entities:
-            if e.type != "PERSON":
+            if e.type not in ("PERSON", "ORG"):
                 continue
+            extra = _apposition_words(e, self.doc) if e.type == "PERSON" else set()
             for m in e.mentions:
                 span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
                 if span is None:
                     continue
-                roles = self._roles(span.root)
+                roles = self._roles(span.root) | frozenset(extra)
                 self.known.append(
                     Known(
-                        Speaker(name=e.name, entity=e.id, type="PERSON"),
+                        Speaker(name=e.name, entity=e.id, type=e.type, basis="name"),
                         m.start,
                         span.root.lemma_.lower(),
                         roles,
+                        subject=span.root.dep_ in ("nsubj", "nsubjpass"),
                     )
                 )
         # proper-noun runs the model did not tag as people but that carry a role title
@@ -91,13 +175,19 @@ class Resolver:
                 roles = self._roles(t)
                 if roles and not self._entity_at(t, "PERSON"):
                     name = self._name_run(t)
-                    if len(name.split()) >= 2:
+                    if len(name.split()) >= 2 and not self._entity_at(t, "ORG"):
                         self.known.append(
                             Known(
-                                Speaker(name=name, entity=self._entity_id(t), type="PERSON"),
+                                Speaker(
+                                    name=name,
+                                    entity=self._entity_id(t),
+                                    type="PERSON",
+                                    basis="name",
+                                ),
                                 t.idx,
                                 t.lemma_.lower(),
                                 roles,
+                                subject=t.dep_ in ("nsubj", "nsubjpass"),
                             )
                         )
         self.known.sort(key=lambda k: k.position)
@@ -135,12 +225,15 @@ class Resolver:
                 and not prev.whitespace_
             ):
                 start -= 2  # "al-" in "al-Muallem"
+            elif prev.lower_ in ("de", "van", "von", "da", "di", "du", "le", "la", "bin", "ibn"):
+                start -= 1  # "de Miranda"
             else:
                 break
         # title words and an organisation's acronym are not part of a name: "Foreign Minister
         # Walid al-Muallem", "the UN Bashar Ja'afari" (as the small model often runs them together)
         while start < head.i and (
             doc[start].lemma_.lower() in self.lex.roles | _TITLE_WORDS
+            or doc[start].lower_ in HONORIFICS
             or (doc[start].text.isupper() and len(doc[start].text) <= 5 and head.i - start >= 2)
         ):
             start += 1
@@ -151,13 +244,33 @@ class Resolver:
     def resolve(self, mention: SpacySpan) -> Speaker | None:
         """The speaker a mention refers to; None for a pronoun with nothing to refer back to."""
         speaker = self._resolve(mention)
-        if speaker is None:
+        if speaker is None or not self._speakable(mention, speaker):
             return None
         root = mention.root
         roles = frozenset(t.lemma_.lower() for t in mention if t.lemma_.lower() in self.lex.roles)
-        self.known.append(Known(speaker, mention.start_char, root.lemma_.lower(), roles))
+        self.known.append(
+            Known(speaker, mention.start_char, root.lemma_.lower(), roles, spoke=True, subject=True)
+        )
+        if speaker.type == "PERSON" and speaker.basis == "name":
+            self.names.add(speaker.name, mention.start_char, speaker.entity)
         self.known.sort(key=lambda k: k.position)
         return speaker
+
+    def _speakable(self, mention: SpacySpan, speaker: Speaker) -> bool:
+        """No dates, numbers or event nouns as speakers ("Fri", "58", "assault", "bloodshed")."""
+        root = mention.root
+        if speaker.basis not in ("mention", None):
+            return True
+        words = [w.strip(".,").lower() for w in speaker.name.split()]
+        if not words or all(
+            w in _WEEKDAYS_MONTHS or not any(c.isalpha() for c in w) for w in words
+        ):
+            return False
+        if root.ent_type_ in _NOT_SPEAKERS or root.like_num:
+            return False
+        if root.pos_ in ("NOUN", "ADJ", "NUM") and not self._entity_at(root):
+            return can_speak(root.lemma_.lower(), self.lex)
+        return True
 
     def _before(self, position: int) -> list[Known]:
         return [k for k in self.known if k.position < position]
@@ -167,49 +280,71 @@ class Resolver:
         low = root.lower_
         if root.pos_ == "PRON":
             return self._pronoun(low, mention.start_char)
-        if any(t.dep_ == "cc" for t in mention):  # "Damascus and Moscow"
-            types = {self._type_of(t) for t in mention if t.dep_ == "conj" or t.i == root.i}
-            return Speaker(
-                name=_clean(mention.text), type=types.pop() if len(types) == 1 else "group"
-            )
+        joint = self._joint(mention)
+        if joint is not None:
+            return joint
         for c in root.children:  # an apposition names the source: "the official news agency SANA"
             if c.dep_ == "appos" and c.pos_ == "PROPN":
-                return self._named(c, org_hint=root.lemma_.lower() in _ORG_HEADS)
+                return _with_basis(
+                    self._named(c, org_hint=root.lemma_.lower() in _ORG_HEADS), "apposition"
+                )
         person = self._titled_person(mention)
         if person is not None:
             return person
         lemma = root.lemma_.lower()
         if root.pos_ == "PROPN" and lemma not in _ORG_HEADS:
             return self._named(root, mention)
-        if lemma in self.lex.roles:  # "the ambassador": the person who carried that title
-            for k in reversed(self._before(mention.start_char)):
-                if lemma in k.roles and k.speaker.type == "PERSON":
-                    return k.speaker
+        possessed = any(c.dep_ == "poss" for c in root.children)
+        if (
+            not possessed
+            and _definite(mention)
+            and (lemma in self.lex.roles or lemma in person_nouns())
+        ):
+            person = self._role(mention, lemma)
+            if person is not None:
+                return person
         grouped = self._entity_at(root, "ORG")
-        if grouped is not None and not any(c.dep_ == "poss" for c in root.children):
+        if grouped is not None and not possessed:
             # "the (defense) ministry" that the entities analyzer joined to its organisation
-            return Speaker(name=grouped.name, entity=grouped.id, type="ORG")
-        owner = any(
-            c.dep_ == "poss"
-            or (c.dep_ in ("compound", "amod", "nmod") and self._entity_at(c) is not None)
+            return Speaker(name=grouped.name, entity=grouped.id, type="ORG", basis="description")
+        owner = possessed or any(
+            c.dep_ in ("compound", "amod", "nmod") and self._entity_at(c) is not None
             for c in root.children
         )
-        if not owner:  # "the (defense) ministry": the organisation named so before
-            words = {
-                c.lower_ for c in root.children if c.dep_ in ("compound", "amod") and not c.is_stop
-            }
-            for k in reversed(self._before(mention.start_char)):
-                if (
-                    k.head_lemma == lemma
-                    and k.speaker.type in ("ORG", "GPE", "NORP")
-                    and all(w in k.speaker.name.lower() for w in words)
-                ):
-                    return k.speaker
-            if lemma in self.lex.anonymous:
-                return Speaker(name=_clean(mention.text), type="anonymous")
+        if not owner and _definite(mention):
+            found = self._description(mention, lemma)
+            if found is not None:
+                return found
+        if not owner and lemma in self.lex.anonymous:
+            return Speaker(name=_clean(mention.text), type="anonymous", basis="mention")
         typ = "ORG" if lemma in _ORG_HEADS else self._type_of(root)
-        ent = self._entity_id(root)  # "Russia's military" is not the entity Russia
-        return Speaker(name=_clean(mention.text), entity=ent, type=typ)
+        ent = self._entity_id(root) if root.pos_ == "PROPN" else None  # "Russia's military"
+        return Speaker(name=_clean(mention.text), entity=ent, type=typ, basis="mention")
+
+    def _joint(self, mention: SpacySpan) -> Speaker | None:
+        """ "Damascus and Moscow", "France and Britain": one statement, several speakers."""
+        root = mention.root
+        if not any(t.dep_ == "cc" and t.head.i == root.i for t in mention):
+            return None
+        heads = [root, *(t for t in mention if t.dep_ == "conj" and t.head.i == root.i)]
+        if len(heads) < 2:
+            return None
+        members: list[str] = []
+        types = set()
+        for h in heads:
+            if h.pos_ == "PROPN":
+                sp = self._named(h)
+                members.append(sp.name)
+                types.add(sp.type)
+            else:
+                members.append(_clean(self.doc[h.left_edge.i : h.i + 1].text))
+                types.add(self._type_of(h))
+        return Speaker(
+            name=_clean(mention.text),
+            type=types.pop() if len(types) == 1 else "group",
+            basis="joint",
+            members=members,
+        )
 
     def _titled_person(self, mention: SpacySpan) -> Speaker | None:
         """ "Syria's Ambassador to the UN Bashar Ja'afari": the name after the title is the speaker."""
@@ -218,9 +353,11 @@ class Resolver:
         last = mention[-1]
         if last.pos_ != "PROPN" or last.lemma_.lower() in self.lex.roles | _ORG_HEADS:
             return None
+        if self._entity_at(last, "ORG") is not None or last.ent_type_ in ("ORG", "GPE"):
+            return None  # "a spokesman for Syria Civil Defence": the organisation, not a name
         e = self._entity_at(last, "PERSON")
         if e is not None:
-            return Speaker(name=e.name, entity=e.id, type="PERSON")
+            return Speaker(name=e.name, entity=e.id, type="PERSON", basis="name")
         run = self._name_run(last).split()
         if len(run) < 2:
             return None
@@ -229,54 +366,197 @@ class Resolver:
             if k.speaker.type == "PERSON" and (
                 k.speaker.name == name or k.speaker.name.endswith(" " + run[-1])
             ):
-                return k.speaker
-        return Speaker(name=name, type="PERSON")
+                return _with_basis(k.speaker, "name")
+        return Speaker(name=name, type="PERSON", basis="name")
 
     def _named(
         self, head: Token, mention: SpacySpan | None = None, org_hint: bool = False
     ) -> Speaker:
         """A mention whose head is a proper noun: an entity, a known person's surname, or the run."""
         e = self._entity_at(head)
-        if e is not None and e.type == "PERSON":
-            return Speaker(name=e.name, entity=e.id, type="PERSON")
         run = self._name_run(head)
-        if len(run.split()) == 1:  # a surname: the one person whose name ends with it
-            word = surname(run)
-            people = {
-                k.speaker.name: k.speaker
-                for k in self.known
-                if k.speaker.type == "PERSON" and surname(k.speaker.name) == word
-            }
-            if len(people) == 1:
-                return next(iter(people.values()))
+        if e is not None and e.type == "PERSON":
+            if len(e.name.split()) >= 2:
+                return Speaker(name=e.name, entity=e.id, type="PERSON", basis="name")
+            run = e.name
+        if (e is None or e.type == "PERSON") and not org_hint:
+            full = self.names.full_name(run, head.idx)
+            if full is not None:
+                return Speaker(name=full.name, entity=full.entity, type="PERSON", basis="surname")
+            if len(run.split()) == 1:  # a surname: the one person whose name ends with it
+                word = surname(run)
+                people = {
+                    k.speaker.name: k.speaker
+                    for k in self.known
+                    if k.speaker.type == "PERSON"
+                    and len(k.speaker.name.split()) >= 2
+                    and surname(k.speaker.name) == word
+                }
+                if len(people) == 1:
+                    return _with_basis(next(iter(people.values())), "surname")
+        if e is not None and e.type == "PERSON":
+            return Speaker(name=e.name, entity=e.id, type="PERSON", basis="name")
         possessed = mention is not None and any(c.dep_ == "poss" for c in head.children)
         if e is not None:
             if possessed and mention is not None:  # "Russia's Defense Ministry"
-                return Speaker(name=_clean(mention.text), entity=e.id, type=e.type)
-            return Speaker(name=e.name, entity=e.id, type=e.type)
+                return Speaker(name=_clean(mention.text), entity=e.id, type=e.type, basis="name")
+            country = self._metonym(e)
+            if country is not None:
+                return country
+            return Speaker(name=e.name, entity=e.id, type=e.type, basis="name")
         if org_hint or head.lemma_.lower() in _ORG_HEADS or (run.isupper() and len(run) >= 2):
             name = _clean(mention.text) if possessed and mention is not None else run
-            return Speaker(name=name, type="ORG")
+            return Speaker(name=name, type="ORG", basis="name")
         if possessed and mention is not None:
-            return Speaker(name=_clean(mention.text), type="unknown")
-        return Speaker(name=run, type="PERSON" if len(run.split()) >= 2 else "unknown")
+            return Speaker(name=_clean(mention.text), type="unknown", basis="name")
+        return Speaker(
+            name=run, type="PERSON" if len(run.split()) >= 2 else "unknown", basis="name"
+        )
+
+    def _metonym(self, e: Entity) -> Speaker | None:
+        """ "Moscow said" -> Russia, when the article names Russia: a capital for its state."""
+        if e.type != "GPE":
+            return None
+        country = countries().names.get(e.name.casefold())
+        if country is None or country.casefold() == e.name.casefold():
+            return None
+        named = self._countries.get(country.casefold())
+        if named is None:
+            return None
+        return Speaker(name=named.name, entity=named.id, type="GPE", basis="metonym")
+
+    def _role(self, mention: SpacySpan, lemma: str) -> Speaker | None:
+        """ "the ambassador", "the chief executive", "the mother": the person who carried it."""
+        people = [k for k in self.known if k.speaker.type == "PERSON" and lemma in k.roles]
+        if not people:
+            return None
+        before = [k for k in people if k.position < mention.start_char]
+        chosen = before[-1] if before else people[0]
+        if not before and len({k.speaker.name for k in people}) > 1:
+            return None
+        return _with_basis(chosen.speaker, "role")
+
+    def _description(self, mention: SpacySpan, lemma: str) -> Speaker | None:
+        """ "the Observatory", "the source", "the army", "the company", "the statement"."""
+        root = mention.root
+        mods = {
+            c.lower_
+            for c in root.children
+            if c.dep_ in ("amod", "compound", "nmod") and not c.is_stop
+        }
+        here = mention.start_char
+        # an earlier speaker or entity whose name this shortens: head word and modifiers in it
+        for k in reversed(self._before(here)):
+            words = set(fold(k.speaker.name).split())
+            if (
+                (lemma in words or root.lower_ in words)
+                and all(m in words for m in mods)
+                and len(words) > 1 + len(mods)
+            ):
+                return _with_basis(k.speaker, "description")
+        for e in self.entities:
+            if e.type not in ("ORG", "NORP", "GPE", "FAC"):
+                continue
+            words = set(fold(e.name).split())
+            if root.lower_ in words and all(m in words for m in mods) and len(words) > 1:
+                return Speaker(name=e.name, entity=e.id, type=e.type, basis="description")
+        # a fuller noun phrase written before with the same head ("a source at Aleppo Police
+        # Command", "the Syrian army")
+        fuller = self._fuller_phrase(mention, lemma, mods)
+        if fuller is not None:
+            return fuller
+        if lemma in _CLASS_NOUNS:
+            org = self._last_org(here, spoke_only=False)
+            if org is not None:
+                return _with_basis(org, "description")
+        if lemma in _DOCUMENTS:
+            org = self._last_org(here, spoke_only=True)
+            if org is not None:
+                return _with_basis(org, "description")
+        return None
+
+    def _fuller_phrase(self, mention: SpacySpan, lemma: str, mods: set[str]) -> Speaker | None:
+        from claimscope.analyzers.attribution.rules import noun_phrase
+
+        doc = self.doc
+        start = mention.root.sent.start
+        first = max(0, start - 400)
+        for t in reversed(doc[first : mention.start]):
+            if t.lemma_.lower() != lemma or t.pos_ not in ("NOUN", "PROPN"):
+                continue
+            phrase = noun_phrase(t)
+            words = {x.lower_ for x in phrase}
+            if len(phrase) <= len(mention) or not all(m in words for m in mods):
+                continue
+            if any(x.dep_ == "poss" or x.pos_ == "PRON" for x in phrase):
+                continue
+            if not any(
+                x.pos_ in ("PROPN", "ADJ") or x.dep_ == "prep" for x in phrase if x.i != t.i
+            ):
+                continue
+            typ = "anonymous" if lemma in self.lex.anonymous else self._type_of(t)
+            if typ == "unknown" and lemma in _ORG_HEADS:
+                typ = "ORG"
+            return Speaker(name=_clean(phrase.text), type=typ, basis="description")
+        return None
+
+    def _last_org(self, position: int, spoke_only: bool) -> Speaker | None:
+        for k in reversed(self._before(position)):
+            if k.speaker.type in ("ORG",) and (k.spoke or not spoke_only):
+                return k.speaker
+            if spoke_only and k.spoke and k.speaker.type == "GPE":
+                return k.speaker
+        return None
 
     def _pronoun(self, low: str, position: int) -> Speaker | None:
-        before = self._before(position)
         if low in _PERSON_PRONOUNS:
-            for k in reversed(before):
-                if k.speaker.type == "PERSON":
-                    return k.speaker
-            return None
+            return self._salient(position, ("PERSON",))
         if low == "it":
-            for k in reversed(before):
-                if k.speaker.type == "ORG":
-                    return k.speaker
-        elif low in _GROUP_PRONOUNS and before and _plural(before[-1].speaker):
+            return self._salient(position, ("ORG",))
+        before = self._before(position)
+        if low in _GROUP_PRONOUNS and before and _plural(before[-1].speaker):
             # "they" refers to a speaker only when the last one was itself plural ("officials",
             # "Damascus and Moscow"); it as often means a group just talked about (the militants)
             return before[-1].speaker
         return None
+
+    def _salient(self, position: int, types: tuple[str, ...]) -> Speaker | None:
+        """The most salient earlier referent of a pronoun in its passage.
+
+        Speakers of the passage first (someone quoted in this or the last paragraph goes on
+        speaking), then subjects, then the most recent mention; a referent further back in the
+        passage loses to a nearer one of the same rank.
+        """
+        doc = self.doc
+        tok = doc.char_span(position, position + 1, alignment_mode="expand")
+        if tok is None:
+            return None
+        sent = tok[0].sent
+        # the passage: this sentence and the few before it
+        first = sent.start
+        for _ in range(PASSAGE_SENTENCES):
+            if first == 0:
+                break
+            first = doc[first - 1].sent.start
+        floor = doc[first].idx
+        candidates = [
+            k for k in self._before(position) if k.speaker.type in types and k.position >= floor
+        ]
+        if not candidates:
+            for k in reversed(self._before(position)):
+                if k.speaker.type in types:
+                    return _with_basis(k.speaker, "pronoun")
+            return None
+        paragraph = doc.text.rfind("\n\n", 0, position)
+        previous = doc.text.rfind("\n\n", 0, max(paragraph, 0))
+
+        def rank(k: Known) -> tuple[int, int]:
+            near = k.position > previous  # this or the previous paragraph
+            score = (3 if k.spoke and near else 0) + (2 if k.subject else 0)
+            return (score, k.position)
+
+        best = max(candidates, key=rank)
+        return _with_basis(best.speaker, "pronoun")
 
     def _type_of(self, t: Token) -> str:
         e = self._entity_at(t)
@@ -287,10 +567,43 @@ class Resolver:
         )
 
 
+def _apposition_words(e: Entity, doc: Doc) -> set[str]:
+    """Person nouns in a person's roles and appositions ("Fiona Parry, the mother of ...")."""
+    words = {w.lower() for r in e.roles for w in re.findall(r"[A-Za-z]+", r)}
+    for m in e.mentions:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        for c in root.children:
+            if c.dep_ == "appos":
+                words.add(c.lemma_.lower())
+                words.update(x.lemma_.lower() for x in c.children if x.dep_ in ("compound", "amod"))
+        if root.dep_ == "appos":
+            words.add(root.head.lemma_.lower())
+            words.update(
+                x.lemma_.lower() for x in root.head.children if x.dep_ in ("compound", "amod")
+            )
+    nouns = person_nouns()
+    return {w for w in words if w in nouns}
+
+
+def _definite(mention: SpacySpan) -> bool:
+    """ "the Observatory", "The source", "this group": a description that refers back."""
+    root = mention.root
+    dets = [c.lower_ for c in root.children if c.dep_ == "det"]
+    return bool(dets) and dets[0] in _DEFINITE
+
+
+def _with_basis(speaker: Speaker, basis: str) -> Speaker:
+    return speaker.model_copy(update={"basis": basis})
+
+
 def _plural(speaker: Speaker) -> bool:
     return speaker.type in ("group", "anonymous") or " and " in speaker.name
 
 
 def _clean(text: str) -> str:
+    """The mention as a name: white space collapsed, "the" dropped, "a"/"some"/"many" kept."""
     s = " ".join(text.split())
-    return _DETERMINERS.sub("", s)
+    return _STRIP.sub("", s)
