@@ -122,6 +122,8 @@ def _titles(doc: Doc, voice: Voice, entities: list[Entity]) -> list[str]:
 
 
 def summarize(voices: list[Voice], attributions: list[Attribution], unheard: list[str]) -> Sourcing:
+    # a relay that only passed others' words on ("SANA quoted the ministry") is no voice of its own
+    voices = [v for v in voices if v.attributions]
     counts = {v.speaker: len(v.attributions) for v in voices}
     total = sum(counts.values())
     by_cat: Counter[str] = Counter()

@@ -363,7 +363,7 @@ def format_report(result: Result, errors: int = 25) -> str:
         counts = Counter(s for _, s, _ in result.not_speech)
         lines += [
             "",
-            f"Voice statements matching no gold speech statement, by speaker: "
+            "Voice statements matching no gold speech statement, by speaker: "
             + ", ".join(f"{k!r} {n}" for k, n in counts.most_common(errors)),
         ]
     return "\n".join(lines)

@@ -29,7 +29,7 @@ HONORIFICS = frozenset(
      "dr.", "prof.", "sen.", "rep.", "gov.", "gen.", "col.", "lt.", "sgt.", "capt.", "maj.",
      "adm.", "rev.", "st."}
 )  # fmt: skip
-_NOT_IN_NAME = frozenset({"ORG", "GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "CARDINAL", "EVENT"})
+_NOT_IN_NAME = frozenset({"GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "CARDINAL", "EVENT"})
 _FOLD = re.compile(r"^(al|el|ad|ash|as|an|ar|at|az|ud|ul|bin|ibn)[-‐]", re.I)
 
 
@@ -54,9 +54,14 @@ class NameIndex:
         for ent_id, (name, positions) in person_entities.items():
             if len(name.split()) >= 2:
                 self._add(name, positions, ent_id)
+        # a run is a person's name when the model tagged a word of it a person here, or its last
+        # word elsewhere ("Badr Jamous" tagged ORG once, "Jamous" PERSON later)
+        person_words = {t.lower_ for t in doc if t.ent_type_ == "PERSON"}
         for start, end in _name_runs(doc):
             words = doc[start:end]
-            if len(words) < 2 or not any(t.ent_type_ == "PERSON" for t in words):
+            if len(words) < 2 or not (
+                any(t.ent_type_ == "PERSON" for t in words) or words[-1].lower_ in person_words
+            ):
                 continue
             if any(t.ent_type_ in _NOT_IN_NAME for t in words):
                 continue

@@ -806,8 +806,10 @@ def attach_continuations(doc: Doc, found: list[Candidate], quotes: list[Quote]) 
     after a stretch of the outlet's own prose is not given one.
     """
     ordered = sorted(found, key=lambda c: c.start)
+    text = doc.text
     for q in quotes:
-        if len(doc.text[q.start : q.end].split()) < 5:
+        own_paragraph = _own_paragraph(text, q.start, q.end)
+        if len(text[q.start : q.end].split()) < (2 if own_paragraph else 5):
             continue
         if any(s <= q.start < e or q.start <= s < q.end for c in found for s, e in c.content):
             continue
@@ -820,11 +822,33 @@ def attach_continuations(doc: Doc, found: list[Candidate], quotes: list[Quote]) 
             continue
         last = before[-1]
         last_end = max(e for _, e in last.content)
-        gap = doc.text[last_end : q.start]
-        if gap.count("\n\n") > 1 or len(gap) > 400 or last_end > q.start:
+        if last_end > q.start or not _continues(text[last_end : q.start]):
             continue
         span = doc.char_span(q.start, q.end, alignment_mode="expand")
         if span is None or len(span.sent.text) > (q.end - q.start) * 1.4:
             continue  # the quotation is part of a longer sentence: not a follow-on
         last.content = merge_spans([*last.content, (q.start, q.end)])
-        last.kind = kind_of(doc.text, last.content, quotes)
+        last.kind = kind_of(text, last.content, quotes)
+
+
+def _own_paragraph(text: str, start: int, end: int) -> bool:
+    """A quotation that makes up its whole paragraph."""
+    head = text[:start].rstrip(" \t")
+    tail = text[end:].lstrip(" \t")
+    return (not head or head.endswith("\n")) and (not tail or tail.startswith("\n"))
+
+
+def _continues(gap: str) -> bool:
+    """Whether a quotation after ``gap`` still continues the speaker before it.
+
+    The same or the next paragraph; or further on when what stands between is only short
+    paragraphs without quotations (a photo caption, a subheading), as news pages set them.
+    """
+    if gap.count("\n\n") <= 1 and len(gap) <= 400:
+        return True
+    between = [p.strip() for p in gap.split("\n\n")[1:] if p.strip()]
+    return (
+        len(between) <= 2
+        and all(len(p) <= 150 and not any(ch in QUOTE_CHARS for ch in p) for p in between)
+        and len(gap.split("\n\n")[0]) <= 400
+    )

@@ -80,6 +80,9 @@ _GROUP_NOUNS = frozenset(
         "parliament", "congress", "court", "courts", "jury", "panel", "union", "party",
     }
 )  # fmt: skip
+_MEDIA_HEADS = frozenset(
+    {"newspaper", "agency", "magazine", "daily", "channel", "broadcaster", "website", "paper"}
+)
 _TITLE_WORDS = frozenset(
     {"foreign", "defense", "defence", "prime", "interior", "deputy", "vice", "former", "acting"}
 )
@@ -283,6 +286,8 @@ class Resolver:
         joint = self._joint(mention)
         if joint is not None:
             return joint
+        if root.pos_ == "PROPN" and self._entity_at(root, "PERSON") is not None:
+            return self._named(root, mention)  # "Senator Mark Warner, a Virginia Democrat"
         for c in root.children:  # an apposition names the source: "the official news agency SANA"
             if c.dep_ == "appos" and c.pos_ == "PROPN":
                 return _with_basis(
@@ -292,26 +297,38 @@ class Resolver:
         if person is not None:
             return person
         lemma = root.lemma_.lower()
-        if root.pos_ == "PROPN" and lemma not in _ORG_HEADS:
+        if root.pos_ == "PROPN" and not (lemma in _ORG_HEADS and _definite(mention)):
             return self._named(root, mention)
         possessed = any(c.dep_ == "poss" for c in root.children)
         if (
             not possessed
             and _definite(mention)
-            and (lemma in self.lex.roles or lemma in person_nouns())
+            and (lemma in self.lex.roles or (lemma in person_nouns() and root.pos_ == "NOUN"))
+            and lemma not in _ORG_HEADS
         ):
             person = self._role(mention, lemma)
             if person is not None:
                 return person
+        named = [c for c in root.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        if named and lemma in _MEDIA_HEADS and not possessed:
+            # "The Al-Watan newspaper", "the Interfax news agency": the name is the outlet's
+            return self._named(named[-1], org_hint=True)
+        definite = _definite(mention)
         grouped = self._entity_at(root, "ORG")
         if grouped is not None and not possessed:
-            # "the (defense) ministry" that the entities analyzer joined to its organisation
+            # "the (defense) ministry" that the entities analyzer joined to its organisation;
+            # a bare "the Observatory" tagged on its own looks for the name it shortens
+            shorter = len(grouped.name.split()) <= len(_clean(mention.text).split())
+            if definite and shorter:
+                found = self._description(mention, lemma)
+                if found is not None:
+                    return found
             return Speaker(name=grouped.name, entity=grouped.id, type="ORG", basis="description")
         owner = possessed or any(
             c.dep_ in ("compound", "amod", "nmod") and self._entity_at(c) is not None
             for c in root.children
         )
-        if not owner and _definite(mention):
+        if not owner and definite:
             found = self._description(mention, lemma)
             if found is not None:
                 return found
@@ -353,7 +370,7 @@ class Resolver:
         last = mention[-1]
         if last.pos_ != "PROPN" or last.lemma_.lower() in self.lex.roles | _ORG_HEADS:
             return None
-        if self._entity_at(last, "ORG") is not None or last.ent_type_ in ("ORG", "GPE"):
+        if self._entity_at(last, "ORG") is not None or self._entity_at(last, "GPE") is not None:
             return None  # "a spokesman for Syria Civil Defence": the organisation, not a name
         e = self._entity_at(last, "PERSON")
         if e is not None:
@@ -376,8 +393,6 @@ class Resolver:
         e = self._entity_at(head)
         run = self._name_run(head)
         if e is not None and e.type == "PERSON":
-            if len(e.name.split()) >= 2:
-                return Speaker(name=e.name, entity=e.id, type="PERSON", basis="name")
             run = e.name
         if (e is None or e.type == "PERSON") and not org_hint:
             full = self.names.full_name(run, head.idx)
@@ -403,6 +418,11 @@ class Resolver:
             country = self._metonym(e)
             if country is not None:
                 return country
+            written = _clean(mention.text) if mention is not None else ""
+            if len(written.split()) >= len(e.name.split()) and e.name.casefold() in fold(written):
+                # the name as this mention writes it, when it is as full ("the Syrian Coalition",
+                # "many Tunisians"): a reader finds the words of the text
+                return Speaker(name=written, entity=e.id, type=e.type, basis="name")
             return Speaker(name=e.name, entity=e.id, type=e.type, basis="name")
         if org_hint or head.lemma_.lower() in _ORG_HEADS or (run.isupper() and len(run) >= 2):
             name = _clean(mention.text) if possessed and mention is not None else run
@@ -466,7 +486,7 @@ class Resolver:
         if fuller is not None:
             return fuller
         if lemma in _CLASS_NOUNS:
-            org = self._last_org(here, spoke_only=False)
+            org = self._last_org(here, spoke_only=True) or self._last_org(here, spoke_only=False)
             if org is not None:
                 return _with_basis(org, "description")
         if lemma in _DOCUMENTS:
@@ -512,7 +532,7 @@ class Resolver:
         if low in _PERSON_PRONOUNS:
             return self._salient(position, ("PERSON",))
         if low == "it":
-            return self._salient(position, ("ORG",))
+            return self._salient(position, ("ORG", "GPE"))
         before = self._before(position)
         if low in _GROUP_PRONOUNS and before and _plural(before[-1].speaker):
             # "they" refers to a speaker only when the last one was itself plural ("officials",
@@ -540,7 +560,11 @@ class Resolver:
             first = doc[first - 1].sent.start
         floor = doc[first].idx
         candidates = [
-            k for k in self._before(position) if k.speaker.type in types and k.position >= floor
+            k
+            for k in self._before(position)
+            if k.speaker.type in types
+            and k.position >= floor
+            and (k.speaker.type != "GPE" or k.spoke)  # "Russia said it ...": a country that spoke
         ]
         if not candidates:
             for k in reversed(self._before(position)):

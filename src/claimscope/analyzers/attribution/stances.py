@@ -193,7 +193,11 @@ def appeals(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
         if t.lemma_ not in _APPEALING or t.pos_ != "VERB":
             continue
         on = next(
-            (c for c in t.children if c.dep_ in ("prep", "prt") and c.lower_ == "on" and c.i > t.i),
+            (
+                c
+                for c in t.children
+                if c.dep_ in ("prep", "prt") and c.lower_ in ("on", "upon") and c.i > t.i
+            ),
             None,
         )
         subj = subject_of(t)
