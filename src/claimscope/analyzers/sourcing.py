@@ -44,10 +44,19 @@ def describe(
     mentions = [by_id[i].source.text for i in voice.attributions if by_id[i].source is not None]  # type: ignore[union-attr]
     titles = _titles(doc, voice, entities)
     category = affiliation = basis = None
+    ent = next((e for e in entities if e.id == voice.entity), None)
+    roles = list(ent.roles) if ent is not None else []
     org = _known(name, kb.organisations)
     if org is not None:
         category, affiliation = kb.organisations[org]
         basis = f"known organisation “{org}”"
+    else:  # an organisation named in the speaker's role: "country director for Amnesty International"
+        for text in [*roles, *titles, *mentions]:
+            org = _known(text, kb.organisations)
+            if org is not None:
+                category, affiliation = kb.organisations[org]
+                basis = f"role “{text}” names the known organisation “{org}”"
+                break
     speaker_types = {by_id[i].speaker.type for i in voice.attributions if by_id[i].speaker}  # type: ignore[union-attr]
     named_org = speaker_types <= {"ORG", "unknown"} and name[:1].isupper()  # not a person
     outlet = outlets.lookup(name) if category is None and named_org else None
@@ -60,7 +69,7 @@ def describe(
     if category is None:
         for where, text in [
             ("name", name),
-            *(("title", t) for t in titles),
+            *(("title", t) for t in [*titles, *roles]),
             *(("mention", m) for m in mentions),
         ]:
             category = next((c for c, p in kb.roles if p.search(text)), None)

@@ -195,7 +195,7 @@ def _assemble(doc: Doc, found: list[rules.Candidate], entities: list[Entity]) ->
             via=via,
             confidence=confidence.get(c.rule, DEFAULT_CONFIDENCE),
             rule=c.rule,
-            speech=is_speech(doc, c.rule, c.cue_token, lex),
+            speech=is_speech(doc, c.rule, c.cue_token, lex, c.source),
         )
         out.append(a)
     return out

@@ -51,8 +51,14 @@ class Candidate:
 # Spans from token sets
 
 
-def pieces(doc: Doc, tokens: Iterable[Token], quotes: list[Quote]) -> list[tuple[int, int]]:
-    """Character spans of the contiguous runs of ``tokens``, trimmed and snapped to quotations."""
+def pieces(
+    doc: Doc, tokens: Iterable[Token], quotes: list[Quote], cue: int | None = None
+) -> list[tuple[int, int]]:
+    """Character spans of the contiguous runs of ``tokens``, trimmed and snapped to quotations.
+
+    ``cue`` is the cue's character offset: a piece that ends a quotation the cue stands outside
+    of is the whole quotation (“A. B,” he said).
+    """
     idx = sorted({t.i for t in tokens})
     runs: list[list[int]] = []
     for i in idx:
@@ -65,7 +71,7 @@ def pieces(doc: Doc, tokens: Iterable[Token], quotes: list[Quote]) -> list[tuple
         span = _trim(doc, run[0], run[-1] + 1)
         if span is None:
             continue
-        out.append(_snap_to_quote(doc.text, span, quotes))
+        out.append(_snap_to_quote(doc.text, span, quotes, cue))
     return merge_spans(out)
 
 
@@ -83,7 +89,9 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
 
 
-def _snap_to_quote(text: str, span: tuple[int, int], quotes: list[Quote]) -> tuple[int, int]:
+def _snap_to_quote(
+    text: str, span: tuple[int, int], quotes: list[Quote], cue: int | None = None
+) -> tuple[int, int]:
     """A piece that is (nearly) a whole quotation becomes that quotation, marks included."""
     start, end = span
     # strip a lone quote mark at either end first; the quotation snap below puts it back if whole
@@ -98,6 +106,17 @@ def _snap_to_quote(text: str, span: tuple[int, int], quotes: list[Quote]) -> tup
         covered = min(end, inner_end) - max(start, inner_start)
         if covered / inner >= 0.6:
             return q.start, q.end
+    # a piece inside a quotation that runs to its closing mark is the quotation's last sentence:
+    # the parse takes only that one for the content of “A. B,” he said
+    if (
+        cue is not None
+        and q is not None
+        and q.closed
+        and not q.start <= cue < q.end
+        and q.start < start
+        and q.end - 3 <= end <= q.end
+    ):
+        return q.start, q.end
     # content that begins where a quotation begins is the whole quotation, over sentence ends:
     # the parse stops at the first sentence of "He said, “A. B. C.”"
     q = quote_at(quotes, max(start - 1, 0), max(start - 1, 0) + 1)
@@ -256,7 +275,7 @@ def verb_cues(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
             if subj.lower_ in ("i", "we", "you"):
                 continue  # "I think", "you know": a speaker's hedge, not a new source
             rule = f"verb_{group}"
-        content = pieces(doc, content_tokens, quotes)
+        content = pieces(doc, content_tokens, quotes, cue=t.idx)
         if not content:
             continue
         via = []

@@ -262,7 +262,7 @@ class Resolver:
     def _speakable(self, mention: SpacySpan, speaker: Speaker) -> bool:
         """No dates, numbers or event nouns as speakers ("Fri", "58", "assault", "bloodshed")."""
         root = mention.root
-        if speaker.basis not in ("mention", None):
+        if speaker.basis in ("pronoun", "joint", "apposition"):
             return True
         words = [w.strip(".,").lower() for w in speaker.name.split()]
         if not words or all(
@@ -459,10 +459,16 @@ class Resolver:
     def _description(self, mention: SpacySpan, lemma: str) -> Speaker | None:
         """ "the Observatory", "the source", "the army", "the company", "the statement"."""
         root = mention.root
+        # words that tell one such organisation from another ("the Russian army", "the NDF
+        # official") must be in the fuller name; descriptive ones ("the British-based") need not
         mods = {
             c.lower_
             for c in root.children
-            if c.dep_ in ("amod", "compound", "nmod") and not c.is_stop
+            if not c.is_stop
+            and (
+                c.dep_ in ("compound", "nmod")
+                or (c.dep_ == "amod" and countries().names.get(c.lower_) is not None)
+            )
         }
         here = mention.start_char
         # an earlier speaker or entity whose name this shortens: head word and modifiers in it

@@ -11,7 +11,7 @@ negated act ("did not deny that ...") reports nothing said either.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from claimscope.analyzers.attribution.lexicon import Lexicon
 
@@ -27,7 +27,7 @@ _ATTITUDE_VERBS = frozenset(
     }
 )  # fmt: skip
 # verbs whose object is a stance or an action, not words: "supported the bill", "attacked bars"
-_ACTION_VERBS = frozenset({"support", "back", "endorse", "oppose", "attack", "defend", "vote"})
+_ACTION_VERBS = frozenset({"support", "back", "endorse", "oppose", "attack", "vote"})
 # nouns that name a held view rather than an utterance: "her belief that", "his support for"
 _ATTITUDE_NOUNS = frozenset(
     {
@@ -42,10 +42,17 @@ _ATTITUDE_NOUNS = frozenset(
 )  # fmt: skip
 
 
-def is_speech(doc: Doc, rule: str, cue_token: int, lex: Lexicon) -> bool:
+def is_speech(
+    doc: Doc, rule: str, cue_token: int, lex: Lexicon, source: Span | None = None
+) -> bool:
     """Whether the attribution found by ``rule`` at ``cue_token`` reports something said or written."""
     if rule in _ATTITUDE_RULES:
         return False
+    if source is not None and any(
+        t.lower_ in ("no", "nobody", "none", "neither") and t.dep_ in ("det", "nsubj")
+        for t in source
+    ):
+        return False  # "no group claimed responsibility": nobody said it
     if rule.startswith(("agentless", "headline", "according", "speaker_label", "relay")):
         return True
     if not 0 <= cue_token < len(doc):
