@@ -53,7 +53,7 @@ def describe(
     else:  # an organisation named in the speaker's role: "country director for Amnesty International"
         for text in [*roles, *titles, *mentions]:
             org = _known(text, kb.organisations)
-            if org is not None:
+            if org is not None and not _addressed(text, org):
                 category, affiliation = kb.organisations[org]
                 basis = f"role “{text}” names the known organisation “{org}”"
                 break
@@ -103,6 +103,12 @@ def _known(name: str, organisations: dict[str, tuple[str, str]]) -> str | None:
     return max(hits, key=len) if hits else None
 
 
+def _addressed(text: str, org: str) -> bool:
+    """ "Ambassador to the UN": the organisation is where the speaker is sent, not who they are."""
+    before = text.lower()[: f" {text.lower()} ".find(f" {org} ")].split()
+    return before[-2:] in (["to", "the"],) or before[-1:] == ["to"]
+
+
 def _only_places(name: str, cs: object) -> bool:
     rest = countries().pattern.sub("", name)
     return not any(
@@ -133,8 +139,10 @@ def _titles(doc: Doc, voice: Voice, entities: list[Entity]) -> list[str]:
 def summarize(voices: list[Voice], attributions: list[Attribution], unheard: list[str]) -> Sourcing:
     # a relay that only passed others' words on ("SANA quoted the ministry") is no voice of its own
     voices = [v for v in voices if v.attributions]
-    counts = {v.speaker: len(v.attributions) for v in voices}
-    total = sum(counts.values())
+    # a statement by a joint speaker ("France and Britain") counts once, shared by its members
+    shared = Counter(i for v in voices for i in v.attributions)
+    counts = {v.speaker: sum(1 / shared[i] for i in v.attributions) for v in voices}
+    total = len(shared)
     by_cat: Counter[str] = Counter()
     by_aff: dict[str, float] = {}
     for v in voices:

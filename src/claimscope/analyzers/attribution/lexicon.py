@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -96,3 +97,15 @@ def lexicon() -> Lexicon:
         anonymous=frozenset(raw["speakers"]["anonymous"]),
         roles=frozenset(raw["speakers"]["roles"]),
     )
+
+
+@lru_cache(maxsize=1)
+def person_nouns() -> frozenset[str]:
+    """Nouns that denote a person ("mother", "driver", "spokesman"), WordNet-derived.
+
+    ``knowledge/person_nouns.txt.gz`` is coreferee 1.5.0's ``person_words.dat`` (from WordNet
+    3.0, under the WordNet licence quoted in the file's header), lower-case single words only.
+    """
+    raw = files("claimscope.knowledge").joinpath("person_nouns.txt.gz").read_bytes()
+    lines = gzip.decompress(raw).decode("utf-8").splitlines()
+    return frozenset(w for w in lines if w and not w.startswith("#"))

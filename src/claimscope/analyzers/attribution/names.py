@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 from spacy.tokens import Doc, Token
 
+from claimscope.analyzers.attribution.lexicon import person_nouns
 from claimscope.analyzers.entities.names import ORG_WORDS
 from claimscope.analyzers.entities.titles import TITLE_MODIFIERS, TITLE_NOUNS
 
@@ -141,6 +142,8 @@ def _name_runs(doc: Doc) -> list[tuple[int, int]]:
                 or w.rstrip(".") in HONORIFICS
             ):
                 start = j + 1
+        while i - start > 2 and doc[start].lower_ in person_nouns():
+            start += 1  # "Coach Mark Ellison"
         if i - start >= 2:
             runs.append((start, i))
     return runs

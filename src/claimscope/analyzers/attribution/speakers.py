@@ -23,16 +23,13 @@ A mention that cannot be a speaker (a date, a number, an event noun such as "ass
 
 from __future__ import annotations
 
-import gzip
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib.resources import files
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from claimscope.analyzers.attribution.lexicon import Lexicon
+from claimscope.analyzers.attribution.lexicon import Lexicon, person_nouns
 from claimscope.analyzers.attribution.names import HONORIFICS, NameIndex, fold
 from claimscope.analyzers.entities import surname
 from claimscope.knowledge import countries
@@ -98,14 +95,6 @@ _WEEKDAYS_MONTHS = frozenset(
     }
 )  # fmt: skip
 PASSAGE_SENTENCES = 6  # how far back a pronoun looks for its referent
-
-
-@lru_cache(maxsize=1)
-def person_nouns() -> frozenset[str]:
-    """Nouns that denote a person ("mother", "driver", "spokesman"), WordNet-derived."""
-    raw = files("claimscope.knowledge").joinpath("person_nouns.txt.gz").read_bytes()
-    lines = gzip.decompress(raw).decode("utf-8").splitlines()
-    return frozenset(w for w in lines if w and not w.startswith("#"))
 
 
 def can_speak(lemma: str, lex: Lexicon) -> bool:
@@ -236,6 +225,7 @@ class Resolver:
         # Walid al-Muallem", "the UN Bashar Ja'afari" (as the small model often runs them together)
         while start < head.i and (
             doc[start].lemma_.lower() in self.lex.roles | _TITLE_WORDS
+            or (head.i - start >= 2 and doc[start].lower_ in person_nouns())  # "Coach Mark Ellison"
             or doc[start].lower_ in HONORIFICS
             or (doc[start].text.isupper() and len(doc[start].text) <= 5 and head.i - start >= 2)
         ):
@@ -286,6 +276,12 @@ class Resolver:
         joint = self._joint(mention)
         if joint is not None:
             return joint
+        if root.pos_ == "PROPN" and _definite(mention) and len(mention) == 2:
+            # "The Observatory", "the Institute": a person's name takes no article, so this
+            # shortens a name written before, whatever the model tagged it
+            found = self._description(mention, root.lemma_.lower())
+            if found is not None:
+                return found
         if root.pos_ == "PROPN" and self._entity_at(root, "PERSON") is not None:
             return self._named(root, mention)  # "Senator Mark Warner, a Virginia Democrat"
         for c in root.children:  # an apposition names the source: "the official news agency SANA"
@@ -391,9 +387,9 @@ class Resolver:
     ) -> Speaker:
         """A mention whose head is a proper noun: an entity, a known person's surname, or the run."""
         e = self._entity_at(head)
-        run = self._name_run(head)
+        run = own = self._name_run(head)
         if e is not None and e.type == "PERSON":
-            run = e.name
+            run = self._untitled(e.name)
         if (e is None or e.type == "PERSON") and not org_hint:
             full = self.names.full_name(run, head.idx)
             if full is not None:
@@ -410,7 +406,8 @@ class Resolver:
                 if len(people) == 1:
                     return _with_basis(next(iter(people.values())), "surname")
         if e is not None and e.type == "PERSON":
-            return Speaker(name=e.name, entity=e.id, type="PERSON", basis="name")
+            basis = "surname" if len(own.split()) < len(run.split()) else "name"
+            return Speaker(name=run, entity=e.id, type="PERSON", basis=basis)
         possessed = mention is not None and any(c.dep_ == "poss" for c in head.children)
         if e is not None:
             if possessed and mention is not None:  # "Russia's Defense Ministry"
@@ -432,6 +429,17 @@ class Resolver:
         return Speaker(
             name=run, type="PERSON" if len(run.split()) >= 2 else "unknown", basis="name"
         )
+
+    def _untitled(self, name: str) -> str:
+        """A person's name without a title the model ran into it ("Coach Mark Ellison")."""
+        words = name.split()
+        while len(words) > 2 and (
+            words[0].lower() in self.lex.roles
+            or words[0].lower() in person_nouns()
+            or words[0].lower() in HONORIFICS
+        ):
+            words = words[1:]
+        return " ".join(words)
 
     def _metonym(self, e: Entity) -> Speaker | None:
         """ "Moscow said" -> Russia, when the article names Russia: a capital for its state."""
@@ -635,5 +643,8 @@ def _plural(speaker: Speaker) -> bool:
 
 def _clean(text: str) -> str:
     """The mention as a name: white space collapsed, "the" dropped, "a"/"some"/"many" kept."""
-    s = " ".join(text.split())
-    return _STRIP.sub("", s)
+    s = _STRIP.sub("", " ".join(text.split()))
+    first, _, rest = s.partition(" ")
+    if rest and first in ("A", "An", "Some", "Many", "Several", "Another"):
+        s = f"{first.lower()} {rest}"  # "a source at ...": a description, not a name
+    return s
