@@ -31,6 +31,7 @@ HONORIFICS = frozenset(
      "adm.", "rev.", "st."}
 )  # fmt: skip
 _NOT_IN_NAME = frozenset({"GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "CARDINAL", "EVENT"})
+_POSSESSIVE = re.compile(r"['’]s?$")
 _FOLD = re.compile(r"^(al|el|ad|ash|as|an|ar|at|az|ud|ul|bin|ibn)[-‐]", re.I)
 
 
@@ -61,7 +62,9 @@ class NameIndex:
         for start, end in _name_runs(doc):
             words = doc[start:end]
             if len(words) < 2 or not (
-                any(t.ent_type_ == "PERSON" for t in words) or words[-1].lower_ in person_words
+                any(t.ent_type_ == "PERSON" for t in words)
+                or words[-1].lower_ in person_words
+                or all(t.ent_type_ in ("", "ORG") for t in words)  # "Laurent Fabius" as ORG
             ):
                 continue
             if any(t.ent_type_ in _NOT_IN_NAME for t in words):
@@ -73,7 +76,7 @@ class NameIndex:
         self._add(name, [position], entity)
 
     def _add(self, name: str, positions: list[int], entity: str | None) -> None:
-        name = " ".join(name.split()).rstrip("'’s").rstrip("'’")
+        name = _POSSESSIVE.sub("", " ".join(name.split()))
         if len(name.split()) < 2:
             return
         key = fold(name)
@@ -91,13 +94,21 @@ class NameIndex:
         before ``position`` (else nearest after). A misspelt single surname matches a name whose
         surname is nearly the same (similarity 85 or more), when only one does.
         """
-        words = [w for w in fold(short).split() if w.rstrip(".") not in HONORIFICS]
+        words = [w for w in fold(short).split() if not _honorific(w)]
         if not words:
             return None
         n = len(words)
         hits = [
             f for key, f in self.names.items() if len(key.split()) > n and key.split()[-n:] == words
         ]
+        if not hits:  # a first name or given names: "Te Kaurinui", "Fiona"
+            hits = [
+                f
+                for key, f in self.names.items()
+                if len(key.split()) > n and key.split()[:n] == words
+            ]
+            if len({f.name for f in hits}) > 1:
+                hits = []
         if not hits and n == 1 and len(words[0]) >= 5:
             hits = [
                 f for key, f in self.names.items() if fuzz.ratio(key.split()[-1], words[0]) >= 85
@@ -135,18 +146,19 @@ def _name_runs(doc: Doc) -> list[tuple[int, int]]:
         # a title or an organisation run into the name: "Observatory head Rami Abdel Rahman"
         for j in range(start, i):
             w = doc[j].lower_
-            if (
-                w in TITLE_NOUNS
-                or w in TITLE_MODIFIERS
-                or w in ORG_WORDS
-                or w.rstrip(".") in HONORIFICS
-            ):
+            if w in TITLE_NOUNS or w in TITLE_MODIFIERS or w in ORG_WORDS or _honorific(w):
                 start = j + 1
         while i - start > 2 and doc[start].lower_ in person_nouns():
             start += 1  # "Coach Mark Ellison"
         if i - start >= 2:
             runs.append((start, i))
     return runs
+
+
+def _honorific(word: str) -> bool:
+    """ "Mr", "Mr.", "Gen.", "gen": a title written before a name."""
+    w = word.lower()
+    return w in HONORIFICS or w.rstrip(".") in HONORIFICS or f"{w.rstrip('.')}." in HONORIFICS
 
 
 def _name_word(t: Token) -> bool:

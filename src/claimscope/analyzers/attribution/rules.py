@@ -168,7 +168,7 @@ def noun_phrase(token: Token) -> SpacySpan:
                 c.dep_ == "prep"
                 and c.head.i == token.i
                 and c.i > token.i
-                and c.lower_ in ("of", "to", "for", "at", "in")
+                and c.lower_ in ("of", "to", "for", "at", "in", "from", "by")
                 and _names_org(c)
             ):
                 continue

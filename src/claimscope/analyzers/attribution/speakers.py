@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from claimscope.analyzers.attribution.lexicon import Lexicon, person_nouns
-from claimscope.analyzers.attribution.names import HONORIFICS, NameIndex, fold
+from claimscope.analyzers.attribution.names import NameIndex, _honorific, fold
 from claimscope.analyzers.entities import surname
 from claimscope.knowledge import countries
 from claimscope.model import Entity, Speaker
@@ -80,6 +80,8 @@ _GROUP_NOUNS = frozenset(
 _MEDIA_HEADS = frozenset(
     {"newspaper", "agency", "magazine", "daily", "channel", "broadcaster", "website", "paper"}
 )
+# abbreviated titles and the role word they stand for
+_ROLE_ALIASES = {"fm": "minister", "pm": "minister", "gov": "governor", "sen": "senator"}
 _TITLE_WORDS = frozenset(
     {"foreign", "defense", "defence", "prime", "interior", "deputy", "vice", "former", "acting"}
 )
@@ -226,7 +228,7 @@ class Resolver:
         while start < head.i and (
             doc[start].lemma_.lower() in self.lex.roles | _TITLE_WORDS
             or (head.i - start >= 2 and doc[start].lower_ in person_nouns())  # "Coach Mark Ellison"
-            or doc[start].lower_ in HONORIFICS
+            or _honorific(doc[start].lower_)
             or (doc[start].text.isupper() and len(doc[start].text) <= 5 and head.i - start >= 2)
         ):
             start += 1
@@ -239,6 +241,10 @@ class Resolver:
         speaker = self._resolve(mention)
         if speaker is None or not self._speakable(mention, speaker):
             return None
+        if speaker.type == "PERSON" and len(speaker.name.split()) == 1:
+            full = self.names.full_name(speaker.name, mention.start_char)  # "Fiona" -> Fiona Parry
+            if full is not None:
+                speaker = speaker.model_copy(update={"name": full.name})
         root = mention.root
         roles = frozenset(t.lemma_.lower() for t in mention if t.lemma_.lower() in self.lex.roles)
         self.known.append(
@@ -296,9 +302,13 @@ class Resolver:
         if root.pos_ == "PROPN" and not (lemma in _ORG_HEADS and _definite(mention)):
             return self._named(root, mention)
         possessed = any(c.dep_ == "poss" for c in root.children)
+        lemma = _ROLE_ALIASES.get(lemma, lemma)
+        bare_title = not any(c.dep_ == "det" for c in root.children) and any(
+            c.dep_ in ("amod", "compound") for c in root.children
+        )  # "French FM", "Aleppo Governor": a title written as a name
         if (
             not possessed
-            and _definite(mention)
+            and (_definite(mention) or (bare_title and lemma in self.lex.roles))
             and (lemma in self.lex.roles or (lemma in person_nouns() and root.pos_ == "NOUN"))
             and lemma not in _ORG_HEADS
         ):
@@ -363,6 +373,8 @@ class Resolver:
         """ "Syria's Ambassador to the UN Bashar Ja'afari": the name after the title is the speaker."""
         if not any(t.lemma_.lower() in self.lex.roles for t in mention):
             return None
+        if mention.root.lemma_.lower() in _ORG_HEADS and mention.root.pos_ == "NOUN":
+            return None  # "the government of President Bashar al-Assad" is the government
         last = mention[-1]
         if last.pos_ != "PROPN" or last.lemma_.lower() in self.lex.roles | _ORG_HEADS:
             return None
@@ -422,7 +434,8 @@ class Resolver:
                 return Speaker(name=written, entity=e.id, type=e.type, basis="name")
             return Speaker(name=e.name, entity=e.id, type=e.type, basis="name")
         if org_hint or head.lemma_.lower() in _ORG_HEADS or (run.isupper() and len(run) >= 2):
-            name = _clean(mention.text) if possessed and mention is not None else run
+            written = mention is not None and all(t.text[:1].isupper() for t in mention[1:])
+            name = _clean(mention.text) if mention is not None and (possessed or written) else run
             return Speaker(name=name, type="ORG", basis="name")
         if possessed and mention is not None:
             return Speaker(name=_clean(mention.text), type="unknown", basis="name")
@@ -436,7 +449,7 @@ class Resolver:
         while len(words) > 2 and (
             words[0].lower() in self.lex.roles
             or words[0].lower() in person_nouns()
-            or words[0].lower() in HONORIFICS
+            or _honorific(words[0])
         ):
             words = words[1:]
         return " ".join(words)
@@ -518,6 +531,8 @@ class Resolver:
         for t in reversed(doc[first : mention.start]):
             if t.lemma_.lower() != lemma or t.pos_ not in ("NOUN", "PROPN"):
                 continue
+            if t.dep_ in ("compound", "amod", "nmod", "poss"):
+                continue  # "the government team": not a mention of the government
             phrase = noun_phrase(t)
             words = {x.lower_ for x in phrase}
             if len(phrase) <= len(mention) or not all(m in words for m in mods):
