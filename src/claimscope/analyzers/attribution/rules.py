@@ -235,10 +235,44 @@ def subject_of(verb: Token) -> Token | None:
             t = t.head.head  # "X defended it by saying ...": the subject of the verb it modifies
             seen += 1
             continue
+        if t.dep_ == "acl" and t.tag_ == "VBG" and not _can_say(t.head):
+            # "denied any responsibility, saying ...": the object cannot speak, so the participle
+            # goes with the verb whose object it follows
+            if t.head.head.i != t.head.i and t.head.head.pos_ in ("VERB", "AUX"):
+                t = t.head.head
+                seen += 1
+                continue
+            return None
         if t.dep_ == "relcl" or (t.dep_ == "acl" and t.tag_ == "VBG"):
             return t.head  # "a statement saying ...": the noun it describes is the source
         return None
     return None
+
+
+def _can_say(t: Token) -> bool:
+    """A noun that can be a source: a name, a pronoun, or a noun for a person, body or document."""
+    from claimscope.analyzers.attribution.lexicon import lexicon
+    from claimscope.analyzers.attribution.speakers import can_speak
+
+    if t.pos_ in ("PROPN", "PRON") or t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+        return True
+    return can_speak(t.lemma_.lower(), lexicon())
+
+
+def dated_subject(doc: Doc, subj: Token, verb: Token) -> Token:
+    """ "Date of publication 19 October 2016 Russia has accused ...": the name before the verb.
+
+    Text that lost its line breaks runs a dateline into the sentence, and the parser takes the
+    date for the subject; the proper noun just before the verb (and its auxiliaries) is the source.
+    """
+    if subj.ent_type_ not in ("DATE", "TIME", "CARDINAL") and not subj.like_num:
+        return subj
+    j = verb.i - 1
+    while j > subj.i and doc[j].dep_ in ("aux", "auxpass", "neg", "advmod"):
+        j -= 1
+    if j > subj.i and doc[j].pos_ == "PROPN":
+        return doc[j]
+    return subj
 
 
 def verb_cues(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
@@ -270,6 +304,7 @@ def verb_cues(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
         subj = subject_of(t)
         if subj is None or subj.i in {x.i for x in content_tokens}:
             continue
+        subj = dated_subject(doc, subj, t)
         group = lex.verb_group(t.lemma_)
         if group in ("belief", "evidence") and rule == "verb_clause":
             if subj.lower_ in ("i", "we", "you"):
