@@ -31,6 +31,7 @@ from spacy.tokens import Span as SpacySpan
 
 from claimscope.analyzers.attribution.lexicon import Lexicon, person_nouns
 from claimscope.analyzers.attribution.names import NameIndex, _honorific, fold
+from claimscope.analyzers.attribution.quotes import find_quotes, quote_at
 from claimscope.analyzers.entities import surname
 from claimscope.knowledge import countries
 from claimscope.model import Entity, Speaker
@@ -134,6 +135,7 @@ class Resolver:
                 for i in range(m.start, m.end):
                     self._by_char.setdefault(i, e)
         self.known: list[Known] = []
+        self.quotes = find_quotes(doc.text)
         self._index_people()
         people = {
             e.id: (e.name, [m.start for m in e.mentions]) for e in entities if e.type == "PERSON"
@@ -241,9 +243,9 @@ class Resolver:
         speaker = self._resolve(mention)
         if speaker is None or not self._speakable(mention, speaker):
             return None
-        if speaker.type == "PERSON" and len(speaker.name.split()) == 1:
+        if speaker.type == "PERSON":
             full = self.names.full_name(speaker.name, mention.start_char)  # "Fiona" -> Fiona Parry
-            if full is not None:
+            if full is not None and len(full.name) > len(speaker.name):
                 speaker = speaker.model_copy(update={"name": full.name})
         root = mention.root
         roles = frozenset(t.lemma_.lower() for t in mention if t.lemma_.lower() in self.lex.roles)
@@ -572,44 +574,43 @@ class Resolver:
     def _salient(self, position: int, types: tuple[str, ...]) -> Speaker | None:
         """The most salient earlier referent of a pronoun in its passage.
 
-        Speakers of the passage first (someone quoted in this or the last paragraph goes on
-        speaking), then subjects, then the most recent mention; a referent further back in the
-        passage loses to a nearer one of the same rank.
+        Sentence by sentence back from the pronoun, as a reader keeps track (centering): the
+        first sentence that has a compatible referent as a subject or a speaker gives it (a
+        speaker before a mere subject); a referent named only as an object ("the side of Peter
+        Brandt") is taken only when no sentence of the passage has a subject to offer. Past the
+        passage, the latest compatible mention.
         """
         doc = self.doc
         tok = doc.char_span(position, position + 1, alignment_mode="expand")
         if tok is None:
             return None
-        sent = tok[0].sent
-        # the passage: this sentence and the few before it
-        first = sent.start
-        for _ in range(PASSAGE_SENTENCES):
-            if first == 0:
-                break
-            first = doc[first - 1].sent.start
-        floor = doc[first].idx
-        candidates = [
+        before = [
             k
             for k in self._before(position)
             if k.speaker.type in types
-            and k.position >= floor
             and (k.speaker.type != "GPE" or k.spoke)  # "Russia said it ...": a country that spoke
-        ]
-        if not candidates:
-            for k in reversed(self._before(position)):
-                if k.speaker.type in types:
-                    return _with_basis(k.speaker, "pronoun")
+            and (k.spoke or quote_at(self.quotes, k.position, k.position + 1) is None)
+        ]  # a name inside someone's quoted words is what they talk about, not who speaks
+        if not before:
             return None
-        paragraph = doc.text.rfind("\n\n", 0, position)
-        previous = doc.text.rfind("\n\n", 0, max(paragraph, 0))
-
-        def rank(k: Known) -> tuple[int, int]:
-            near = k.position > previous  # this or the previous paragraph
-            score = (3 if k.spoke and near else 0) + (2 if k.subject else 0)
-            return (score, k.position)
-
-        best = max(candidates, key=rank)
-        return _with_basis(best.speaker, "pronoun")
+        sent = tok[0].sent
+        fallback: Known | None = None
+        hi = position
+        for _ in range(PASSAGE_SENTENCES + 1):
+            lo = sent.start_char
+            here = [k for k in before if lo <= k.position < hi]
+            subjects = [k for k in here if k.subject or k.spoke]
+            if subjects:
+                best = max(subjects, key=lambda k: (k.spoke, k.position))
+                return _with_basis(best.speaker, "pronoun")
+            if here and fallback is None:
+                fallback = max(here, key=lambda k: k.position)
+            if sent.start == 0:
+                break
+            sent = doc[sent.start - 1].sent
+            hi = sent.end_char
+        chosen = fallback or before[-1]
+        return _with_basis(chosen.speaker, "pronoun")
 
     def _type_of(self, t: Token) -> str:
         e = self._entity_at(t)
