@@ -148,8 +148,11 @@ def _name_runs(doc: Doc) -> list[tuple[int, int]]:
             w = doc[j].lower_
             if w in TITLE_NOUNS or w in TITLE_MODIFIERS or w in ORG_WORDS or _honorific(w):
                 start = j + 1
-        while i - start > 2 and doc[start].lower_ in person_nouns():
-            start += 1  # "Coach Mark Ellison"
+        while i - start > 2 and (
+            doc[start].lower_ in person_nouns()  # "Coach Mark Ellison"
+            or (doc[start].text.isupper() and len(doc[start].text) <= 5)  # "UN Bashar Ja'afari"
+        ):
+            start += 1
         if i - start >= 2:
             runs.append((start, i))
     return runs
