@@ -137,6 +137,7 @@ class Resolver:
         self.known: list[Known] = []
         self.quotes = find_quotes(doc.text)
         self._index_people()
+        self._index_appositions()
         people = {
             e.id: (e.name, [m.start for m in e.mentions]) for e in entities if e.type == "PERSON"
         }
@@ -284,6 +285,20 @@ class Resolver:
         joint = self._joint(mention)
         if joint is not None:
             return joint
+        if _definite(mention) and not any(c.dep_ == "poss" for c in root.children):
+            # "the Russian space agency" after "Roscosmos, the Russian space agency": the name
+            # the article gave that description in an apposition
+            named = self._apposed(mention)
+            if named is not None:
+                return named
+        if (
+            root.pos_ == "PROPN"
+            and root.lemma_.lower() in self.lex.roles
+            and not any(c.dep_ == "det" for c in root.children)
+        ):
+            person = self._role(mention, root.lemma_.lower())  # "Aleppo Governor"
+            if person is not None:
+                return person
         if root.pos_ == "PROPN" and _definite(mention) and len(mention) == 2:
             # "The Observatory", "the Institute": a person's name takes no article, so this
             # shortens a name written before, whatever the model tagged it
@@ -478,6 +493,39 @@ class Resolver:
         if not before and len({k.speaker.name for k in people}) > 1:
             return None
         return _with_basis(chosen.speaker, "role")
+
+    def _index_appositions(self) -> None:
+        """Descriptions the article gave a name in an apposition: "Roscosmos, the Russian space
+        agency", "Luis de Miranda, author of ...", "Fiona Parry, the mother of ..."."""
+        self._appositions: list[tuple[str, frozenset[str], int, Token]] = []
+        for t in self.doc:
+            if t.dep_ != "appos":
+                continue
+            pair = (t.head, t) if t.head.pos_ == "PROPN" else (t, t.head)
+            name, desc = pair
+            if name.pos_ != "PROPN" or desc.pos_ != "NOUN":
+                continue
+            mods = frozenset(
+                c.lower_ for c in desc.children if c.dep_ in ("amod", "compound") and not c.is_stop
+            )
+            self._appositions.append((desc.lemma_.lower(), mods, desc.idx, name))
+
+    def _apposed(self, mention: SpacySpan) -> Speaker | None:
+        root = mention.root
+        lemma = root.lemma_.lower()
+        mods = {c.lower_ for c in root.children if c.dep_ in ("amod", "compound") and not c.is_stop}
+        hits = [
+            (pos, name)
+            for head, words, pos, name in self._appositions
+            if head == lemma and mods <= words and pos != root.idx
+        ]
+        if not hits:
+            return None
+        before = [h for h in hits if h[0] < mention.start_char]
+        if not before and len({n.i for _, n in hits}) > 1:
+            return None
+        _, name = before[-1] if before else hits[0]
+        return _with_basis(self._named(name), "apposition")
 
     def _description(self, mention: SpacySpan, lemma: str) -> Speaker | None:
         """ "the Observatory", "the source", "the army", "the company", "the statement"."""
