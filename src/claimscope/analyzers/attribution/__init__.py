@@ -60,6 +60,7 @@ def extract(doc: Doc, article: Article | None, entities: list[Entity]) -> list[A
     found += stances.attitudes(doc, lex, quotes)
     found += stances.appeals(doc, quotes)
     found += rules.speaker_labels(doc, quotes)
+    found += rules.colon_lists(doc, lex, quotes)
     headlines = [
         (s.start, s.end) for s in (article.sections if article else []) if s.kind == "headline"
     ]

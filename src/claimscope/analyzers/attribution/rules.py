@@ -455,7 +455,10 @@ def _verb_content(
             and len(list(answer.subtree)) <= 3
         ):
             return "verb_object", list(answer.subtree), None  # "said so", "said no"
-    if xcomp is not None and t.lemma_ in lex.intention:
+    directive = (
+        t.lemma_ in _DIRECTIVE and dobj is not None and xcomp is not None and dobj.i < xcomp.i
+    )  # "warned people to stay away", "told them to leave": the addressee and what to do
+    if xcomp is not None and (t.lemma_ in lex.intention or directive):
         tokens = [*(dobj.subtree if dobj is not None and dobj.i < xcomp.i else []), *xcomp.subtree]
         if _enough(tokens):
             return "verb_xcomp", tokens, None
@@ -494,10 +497,15 @@ def _verb_content(
 _SETTING = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC"})
 
 
+_DIRECTIVE = frozenset(
+    {"warn", "advise", "tell", "order", "instruct", "remind", "encourage", "caution", "implore"}
+)
+
+
 def _adjacent_quote(doc: Doc, t: Token, quotes: list[Quote]) -> list[Token] | None:
-    """A quotation the parse left unattached: “...,” he said. / He said “...”."""
+    """A quotation the parse left unattached: “...,” he said. / “...,” her mother said."""
     subj = subject_of(t)
-    left = min(t.i, subj.i) if subj is not None else t.i
+    left = min(t.i, subj.left_edge.i) if subj is not None else t.i
     start_char = doc[left].idx
     end_char = t.idx + len(t.text)
     for q in quotes:
@@ -807,6 +815,52 @@ def speaker_labels(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
     return out
 
 
+LIST_ITEMS = 10  # how many paragraphs a "said:" at a paragraph's end may introduce
+
+
+def colon_lists(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
+    """ "In the interview, Mr Obama also said:" and then a list of short paragraphs, one point each.
+
+    Each following paragraph is a statement of the speaker, up to the first long paragraph or
+    one with a quotation mark (the list is over), at most ``LIST_ITEMS``.
+    """
+    out = []
+    text = doc.text
+    for t in doc:
+        if t.lemma_ not in lex.speech or t.i + 1 >= len(doc) or doc[t.i + 1].text != ":":
+            continue
+        colon = doc[t.i + 1]
+        after = text[colon.idx + 1 : colon.idx + 4]
+        subj = subject_of(t)
+        if subj is None or not after.startswith(("\n\n", " \n\n")):
+            continue
+        pos = text.find("\n\n", colon.idx) + 2
+        for _ in range(LIST_ITEMS):
+            end = text.find("\n\n", pos)
+            end = len(text) if end == -1 else end
+            item = text[pos:end].strip()
+            if not item or len(item) > 300 or any(ch in QUOTE_CHARS for ch in item):
+                break
+            start = pos + text[pos:end].index(item[0])
+            span = doc.char_span(start, start + len(item), alignment_mode="contract")
+            if span is None or len(span) < 3:
+                break
+            content = pieces(doc, span, quotes)
+            if content:
+                out.append(
+                    Candidate(
+                        "verb_colon_list",
+                        kind_of(text, content, quotes),
+                        (t.idx, colon.idx + 1),
+                        span.start,
+                        content,
+                        source=noun_phrase(subj),
+                    )
+                )
+            pos = end + 2
+    return out
+
+
 def noun_cues(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
     out = []
     for t in doc:
@@ -862,8 +916,7 @@ def attach_continuations(doc: Doc, found: list[Candidate], quotes: list[Quote]) 
     ordered = sorted(found, key=lambda c: c.start)
     text = doc.text
     for q in quotes:
-        own_paragraph = _own_paragraph(text, q.start, q.end)
-        if len(text[q.start : q.end].split()) < (2 if own_paragraph else 5):
+        if len(text[q.start : q.end].split()) < 2:
             continue
         if any(s <= q.start < e or q.start <= s < q.end for c in found for s, e in c.content):
             continue
@@ -883,13 +936,6 @@ def attach_continuations(doc: Doc, found: list[Candidate], quotes: list[Quote]) 
             continue  # the quotation is part of a longer sentence: not a follow-on
         last.content = merge_spans([*last.content, (q.start, q.end)])
         last.kind = kind_of(text, last.content, quotes)
-
-
-def _own_paragraph(text: str, start: int, end: int) -> bool:
-    """A quotation that makes up its whole paragraph."""
-    head = text[:start].rstrip(" \t")
-    tail = text[end:].lstrip(" \t")
-    return (not head or head.endswith("\n")) and (not tail or tail.startswith("\n"))
 
 
 def _continues(gap: str) -> bool:

@@ -53,7 +53,9 @@ def is_speech(
         for t in source
     ):
         return False  # "no group claimed responsibility": nobody said it
-    if rule.startswith(("agentless", "headline", "according", "speaker_label", "relay")):
+    if rule.startswith(
+        ("agentless", "headline", "according", "speaker_label", "relay", "verb_colon_list")
+    ):
         return True
     if not 0 <= cue_token < len(doc):
         return True
