@@ -403,6 +403,9 @@ def _verb_content(
     tokens: list[Token] = [x for c in t.children if c.dep_ in _CLAUSES for x in c.subtree]
     if _enough(tokens):
         return "verb_clause", tokens, None
+    final = _final_cue(doc, t, lex)
+    if final is not None:
+        return "verb_final", final, None
     if t.lemma_ in lex.speech or t.lemma_ in lex.evidence:
         # the parse often takes a reported clause for an adverbial one: "said that ...",
         # "asked whether ...", "said he would ..." hung under the verb as advcl
@@ -495,6 +498,30 @@ def _verb_content(
 
 
 _SETTING = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC"})
+
+
+def _final_cue(doc: Doc, t: Token, lex: Lexicon) -> list[Token] | None:
+    """ "Four were foreign volunteers he added.": a cue at the end of a sentence, its content the
+    words before its subject.
+
+    Text that lost its commas (FA-KES, transcribed wires) runs the content into "X said", and the
+    parser hangs the cue on the content's last noun as a relative clause. Only a speech verb
+    whose subject stands right before it and after which only a few words end the sentence
+    ("on Sunday", "an investment conference").
+    """
+    if t.lemma_ not in lex.speech or t.dep_ not in ("relcl", "acl", "conj", "advcl"):
+        return None
+    subj = next((c for c in t.children if c.dep_ == "nsubj" and c.i < t.i), None)
+    if subj is None or (
+        subj.i + 1 != t.i and doc[subj.i + 1 : t.i].text.strip() not in ("", "also")
+    ):
+        return None
+    sent = t.sent
+    rest = doc[t.i + 1 : sent.end]
+    if len(rest) > 6 or any(x.pos_ in ("VERB", "AUX") for x in rest):
+        return None
+    tokens = list(doc[sent.start : subj.left_edge.i])
+    return tokens if _enough(tokens, 4) else None
 
 
 _DIRECTIVE = frozenset(
