@@ -19,6 +19,7 @@ from spacy.tokens import Span as SpacySpan
 
 from claimscope.analyzers import results
 from claimscope.analyzers.attribution import rules, stances
+from claimscope.analyzers.attribution.headlines import resolve_headline_sources
 from claimscope.analyzers.attribution.lexicon import lexicon
 from claimscope.analyzers.attribution.quotes import Quote, find_quotes, quote_at
 from claimscope.analyzers.attribution.speakers import Resolver
@@ -76,7 +77,10 @@ def extract(doc: Doc, article: Article | None, entities: list[Entity]) -> list[A
     found = _dedupe(found)
     rules.attach_continuations(doc, found, quotes)
     found.sort(key=lambda c: (c.start, c.cue[0]))
-    return _assemble(doc, found, entities)
+    attributions = _assemble(doc, found, entities)
+    if headlines:
+        resolve_headline_sources(attributions, max(end for _, end in headlines))
+    return attributions
 
 
 # Rules whose cue, inside a quotation, is the quoted speaker's own wording ("I support ...",

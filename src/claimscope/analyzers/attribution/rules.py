@@ -664,7 +664,7 @@ def headline(doc: Doc, start: int, end: int, quotes: list[Quote]) -> list[Candid
         return []
     colons = [t for t in span if t.text == ":"]
     if not colons:
-        return []
+        return _headline_tail(doc, span, quotes)
     colon = colons[-1]
     before = doc[span.start : colon.i]
     after = doc[colon.i + 1 : span.end]
@@ -683,6 +683,55 @@ def headline(doc: Doc, start: int, end: int, quotes: list[Quote]) -> list[Candid
             kind="headline",
             cue=(colon.idx, colon.idx + 1),
             cue_token=colon.i,
+            content=content,
+            source=source,
+        )
+    ]
+
+
+# nouns a wire headline ends with to name its source: "20 dead in air raids – monitor"
+HEADLINE_SOURCES = frozenset(
+    {
+        "monitor", "ngo", "media", "activists", "sources", "source", "official", "officials",
+        "observatory", "army", "military", "ministry", "police", "witnesses", "residents",
+        "report", "agency", "staff", "medics", "rescuers", "state media", "tv",
+    }
+)  # fmt: skip
+_DASHES = frozenset({"-", "–", "—", "|"})
+
+
+def _headline_tail(doc: Doc, span: SpacySpan, quotes: list[Quote]) -> list[Candidate]:
+    """ "20 dead in air raids in Latakia province – NGO": the source after a dash, or a source
+    noun ending a headline whose punctuation was stripped ("... province NGO")."""
+    if len(span) < 5:
+        return []
+    last = span[-1] if not span[-1].is_punct else span[-2]
+    dash = next((t for t in reversed(span[:-1]) if t.text in _DASHES and t.i >= last.i - 3), None)
+    if dash is not None:
+        source = doc[dash.i + 1 : last.i + 1]
+        content_span = doc[span.start : dash.i]
+        cue = dash
+        if not (_is_name(source) or last.lower_ in HEADLINE_SOURCES):
+            return []
+    elif last.lower_ in HEADLINE_SOURCES and last.i > span.start:
+        prev = doc[last.i - 1]
+        if prev.pos_ in ("DET", "ADP", "CCONJ") or prev.is_punct:
+            return []
+        start = last.i - 1 if prev.lower_ in ("hospital", "state", "local", "syrian") else last.i
+        source = doc[start : last.i + 1]
+        content_span = doc[span.start : start]
+        cue = last
+    else:
+        return []
+    content = pieces(doc, content_span, quotes)
+    if not content or len(content_span) < 3:
+        return []
+    return [
+        Candidate(
+            rule="headline_colon",
+            kind="headline",
+            cue=(cue.idx, cue.idx + len(cue.text)),
+            cue_token=cue.i,
             content=content,
             source=source,
         )

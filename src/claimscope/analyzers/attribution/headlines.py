@@ -1,0 +1,61 @@
+"""Headline sources named by the body: "20 dead in air raids – NGO" is the Observatory's statement.
+
+A wire headline names its source by a class word ("NGO", "monitor", "media", "army"); the body
+names the source itself. Annotators (and readers) resolve the class word to the first body
+speaker of that class; so does this pass, after the body's speakers are resolved.
+"""
+
+from __future__ import annotations
+
+from claimscope.knowledge import actors, outlets
+from claimscope.model import Attribution
+
+# the class a headline's source word names, as the actor categories of ``knowledge/actors.toml``
+_CLASSES = {
+    "ngo": "NGO/humanitarian",
+    "monitor": "NGO/humanitarian",
+    "observatory": "NGO/humanitarian",
+    "watchdog": "NGO/humanitarian",
+    "activists": "NGO/humanitarian",
+    "rescuers": "NGO/humanitarian",
+    "media": "media",
+    "agency": "media",
+    "tv": "media",
+    "army": "military",
+    "military": "military",
+    "ministry": "government/official",
+    "official": "government/official",
+    "officials": "government/official",
+    "police": "government/official",
+}
+
+
+def category_of(name: str) -> str | None:
+    """An actor category from a speaker's name alone: a known organisation, an outlet, role words."""
+    kb = actors()
+    low = name.lower()
+    for org, (category, _) in kb.organisations.items():
+        if org == low or f" {org} " in f" {low} ":
+            return category
+    if outlets.lookup(name) is not None:
+        return "media"
+    return next((c for c, p in kb.roles if p.search(name)), None)
+
+
+def resolve_headline_sources(attributions: list[Attribution], headline_end: int) -> None:
+    """Give a headline's class-word source the first body speaker of that class, in place."""
+    for a in attributions:
+        if a.cue.start >= headline_end or a.source is None:
+            continue
+        if a.speaker is not None and a.speaker.basis != "mention":
+            continue
+        words = a.source.text.split()
+        word = words[-1].lower() if words else ""
+        wanted = _CLASSES.get(word)
+        for b in attributions:
+            if b.cue.start < headline_end or b.speaker is None or b.speaker.basis == "mention":
+                continue
+            name = b.speaker.name
+            if word in name.lower().split() or (wanted and category_of(name) == wanted):
+                a.speaker = b.speaker.model_copy(update={"basis": "description"})
+                break
