@@ -509,18 +509,28 @@ def _final_cue(doc: Doc, t: Token, lex: Lexicon) -> list[Token] | None:
     whose subject stands right before it and after which only a few words end the sentence
     ("on Sunday", "an investment conference").
     """
-    if t.lemma_ not in lex.speech or t.dep_ not in ("relcl", "acl", "conj", "advcl"):
-        return None
-    subj = next((c for c in t.children if c.dep_ == "nsubj" and c.i < t.i), None)
-    if subj is None or (
-        subj.i + 1 != t.i and doc[subj.i + 1 : t.i].text.strip() not in ("", "also")
-    ):
+    if t.lemma_ not in lex.speech:
         return None
     sent = t.sent
-    rest = doc[t.i + 1 : sent.end]
+    subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+    if subj is None:
+        return None
+    if subj.i > t.i:  # "... overnight said the Britain-based monitor": the subject after the cue
+        stop = t.i
+        after = subj.right_edge.i + 1
+    elif t.dep_ in ("relcl", "acl", "conj", "advcl") and (
+        subj.i + 1 == t.i or doc[subj.i + 1 : t.i].text.strip() == "also"
+    ):
+        stop = subj.left_edge.i
+        after = t.i + 1
+    else:
+        return None
+    rest = [x for x in doc[after : sent.end] if not x.is_punct]
+    participle = next((i for i, x in enumerate(rest) if x.tag_ == "VBG"), len(rest))
+    rest = rest[:participle]  # "..., noting that ...": a statement of its own follows
     if len(rest) > 6 or any(x.pos_ in ("VERB", "AUX") for x in rest):
         return None
-    tokens = list(doc[sent.start : subj.left_edge.i])
+    tokens = list(doc[sent.start : stop])
     return tokens if _enough(tokens, 4) else None
 
 
@@ -536,16 +546,13 @@ def _adjacent_quote(doc: Doc, t: Token, quotes: list[Quote]) -> list[Token] | No
     start_char = doc[left].idx
     end_char = t.idx + len(t.text)
     for q in quotes:
-        if 0 <= start_char - q.end <= 2 and doc.text[q.end - 2 : q.end].strip(' ”"’') in (
-            "",
-            ",",
-            ".",
-            "!",
-            "?",
-            ",”",
-            "!”",
-            "?”",
-        ):
+        closing = doc.text[q.end - 2 : q.end].strip(' ”"’')
+        sentence_like = closing in ("", ",", ".", "!", "?", ",”", "!”", "?”") or (
+            # a comma the text lost ("... an offensive" said the statement), not a scare-quoted
+            # term inside the subject ('the "aid group" said')
+            len(doc.text[q.start : q.end].split()) >= 4
+        )
+        if 0 <= start_char - q.end <= 2 and sentence_like:
             span = doc.char_span(q.start, q.end, alignment_mode="contract")
             return list(span) if span is not None else None
         if 0 <= q.start - end_char <= 2:
