@@ -500,6 +500,15 @@ def _verb_content(
 _SETTING = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC"})
 
 
+# the plain reporting verbs that close a sentence in wire copy ("..., the ministry said")
+_FINAL_CUES = frozenset(
+    {
+        "say", "tell", "add", "state", "note", "claim", "stress", "affirm", "insist", "confirm",
+        "announce", "explain", "declare", "report", "reiterate", "write", "warn", "emphasize",
+    }
+)  # fmt: skip
+
+
 def _final_cue(doc: Doc, t: Token, lex: Lexicon) -> list[Token] | None:
     """ "Four were foreign volunteers he added.": a cue at the end of a sentence, its content the
     words before its subject.
@@ -509,8 +518,8 @@ def _final_cue(doc: Doc, t: Token, lex: Lexicon) -> list[Token] | None:
     whose subject stands right before it and after which only a few words end the sentence
     ("on Sunday", "an investment conference").
     """
-    if t.lemma_ not in lex.speech:
-        return None
+    if t.lemma_ not in _FINAL_CUES or any(c.dep_ == "mark" for c in t.children):
+        return None  # "..., even though they disclosed": a subordinate clause reports nothing
     sent = t.sent
     subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
     if subj is None:
@@ -530,8 +539,15 @@ def _final_cue(doc: Doc, t: Token, lex: Lexicon) -> list[Token] | None:
     rest = rest[:participle]  # "..., noting that ...": a statement of its own follows
     if len(rest) > 6 or any(x.pos_ in ("VERB", "AUX") for x in rest):
         return None
+    if stop > sent.start and doc[stop - 1].text in (",", ";", ":", "—", "–"):
+        return None  # punctuated text: the parse reads "Y, X said" itself, and this is not it
     tokens = list(doc[sent.start : stop])
     return tokens if _enough(tokens, 4) else None
+
+
+def _opens_sentence(doc: Doc, char: int) -> bool:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span is not None and span[0].sent.start_char >= char - 1
 
 
 _DIRECTIVE = frozenset(
@@ -548,9 +564,9 @@ def _adjacent_quote(doc: Doc, t: Token, quotes: list[Quote]) -> list[Token] | No
     for q in quotes:
         closing = doc.text[q.end - 2 : q.end].strip(' ”"’')
         sentence_like = closing in ("", ",", ".", "!", "?", ",”", "!”", "?”") or (
-            # a comma the text lost ("... an offensive" said the statement), not a scare-quoted
-            # term inside the subject ('the "aid group" said')
-            len(doc.text[q.start : q.end].split()) >= 4
+            # a comma the text lost ('"... an offensive" said the statement'): a quotation that
+            # opens its sentence, not a scare-quoted term inside one ('the "aid group" said')
+            len(doc.text[q.start : q.end].split()) >= 4 and _opens_sentence(doc, q.start)
         )
         if 0 <= start_char - q.end <= 2 and sentence_like:
             span = doc.char_span(q.start, q.end, alignment_mode="contract")
