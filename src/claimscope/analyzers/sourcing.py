@@ -143,14 +143,16 @@ def summarize(voices: list[Voice], attributions: list[Attribution], unheard: lis
     shared = Counter(i for v in voices for i in v.attributions)
     counts = {v.speaker: sum(1 / shared[i] for i in v.attributions) for v in voices}
     total = len(shared)
-    by_cat: Counter[str] = Counter()
+    by_cat: dict[str, float] = {}
     by_aff: dict[str, float] = {}
     for v in voices:
-        by_cat[v.category or "unknown"] += counts[v.speaker]
+        cat = v.category or "unknown"
+        by_cat[cat] = by_cat.get(cat, 0.0) + counts[v.speaker]
         for aff in (v.affiliation or "unknown").split(", "):
             part = counts[v.speaker] / len((v.affiliation or "unknown").split(", "))
             by_aff[aff] = by_aff.get(aff, 0.0) + part
-    share = {k: round(n / total, 3) for k, n in by_cat.most_common()} if total else {}
+    ranked_cat = sorted(by_cat.items(), key=lambda kv: -kv[1])  # stable: ties in voice order
+    share = {k: round(n / total, 3) for k, n in ranked_cat} if total else {}
     ranked = sorted(by_aff.items(), key=lambda kv: -kv[1])
     aff_share = {k: round(n / total, 3) for k, n in ranked} if total else {}
     independent = sum(n for k, n in by_cat.items() if k in INDEPENDENT) / total if total else 0.0

@@ -33,7 +33,7 @@ from claimscope.analyzers.attribution.lexicon import Lexicon, person_nouns
 from claimscope.analyzers.attribution.names import NameIndex, _honorific, fold
 from claimscope.analyzers.attribution.quotes import find_quotes, quote_at
 from claimscope.analyzers.entities import surname
-from claimscope.knowledge import countries
+from claimscope.knowledge import countries, outlets
 from claimscope.model import Entity, Speaker
 
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
@@ -270,8 +270,15 @@ class Resolver:
             return False
         if root.ent_type_ in _NOT_SPEAKERS or root.like_num:
             return False
+        if root.ent_type_ in ("NORP", "PERSON", "ORG", "GPE") or countries().names.get(root.lower_):
+            return True  # "Tunisians worry ...", "Syrians said"
         if root.pos_ in ("NOUN", "ADJ", "NUM") and not self._entity_at(root):
-            return can_speak(root.lemma_.lower(), self.lex)
+            if can_speak(root.lemma_.lower(), self.lex):
+                return True
+            # a capitalised word the model took for a common noun may be a name: within a
+            # sentence it is; at a sentence start only when it names a known outlet ("Agerpres")
+            capital = root.text[:1].isupper()
+            return capital and (root.i != root.sent.start or outlets.lookup(root.text) is not None)
         return True
 
     def _before(self, position: int) -> list[Known]:
@@ -308,7 +315,7 @@ class Resolver:
         if root.pos_ == "PROPN" and self._entity_at(root, "PERSON") is not None:
             return self._named(root, mention)  # "Senator Mark Warner, a Virginia Democrat"
         for c in root.children:  # an apposition names the source: "the official news agency SANA"
-            if c.dep_ == "appos" and c.pos_ == "PROPN":
+            if c.dep_ == "appos" and c.pos_ == "PROPN" and mention.start <= c.i < mention.end:
                 return _with_basis(
                     self._named(c, org_hint=root.lemma_.lower() in _ORG_HEADS), "apposition"
                 )
@@ -332,26 +339,35 @@ class Resolver:
             person = self._role(mention, lemma)
             if person is not None:
                 return person
-        named = [c for c in root.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
-        if named and lemma in _MEDIA_HEADS and not possessed:
+        compounds = [c for c in root.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        if compounds and lemma in _MEDIA_HEADS and not possessed:
             # "The Al-Watan newspaper", "the Interfax news agency": the name is the outlet's
-            return self._named(named[-1], org_hint=True)
+            return self._named(compounds[-1], org_hint=True)
         definite = _definite(mention)
         grouped = self._entity_at(root, "ORG")
         if grouped is not None and not possessed:
             # "the (defense) ministry" that the entities analyzer joined to its organisation;
             # a bare "the Observatory" tagged on its own looks for the name it shortens
-            shorter = len(grouped.name.split()) <= len(_clean(mention.text).split())
+            written = _clean(mention.text)
+            shorter = len(grouped.name.split()) <= len(written.split())
             if definite and shorter:
                 found = self._description(mention, lemma)
                 if found is not None:
                     return found
+            if len(grouped.name.split()) < len(written.split()) and _proper(mention):
+                # "the World Travel and Tourism Council", tagged from "Tourism" on
+                return Speaker(name=written, entity=grouped.id, type="ORG", basis="name")
             return Speaker(name=grouped.name, entity=grouped.id, type="ORG", basis="description")
         owner = possessed or any(
             c.dep_ in ("compound", "amod", "nmod") and self._entity_at(c) is not None
             for c in root.children
         )
-        if not owner and definite:
+        specific = any(
+            c.dep_ == "prep" and any(x.pos_ == "PROPN" for x in c.subtree)
+            for c in root.children
+            if mention.start <= c.i < mention.end
+        )  # "the explanatory notes of the British Bill" says which notes itself
+        if not owner and definite and not specific:
             found = self._description(mention, lemma)
             if found is not None:
                 return found
@@ -451,8 +467,8 @@ class Resolver:
                 return Speaker(name=written, entity=e.id, type=e.type, basis="name")
             return Speaker(name=e.name, entity=e.id, type=e.type, basis="name")
         if org_hint or head.lemma_.lower() in _ORG_HEADS or (run.isupper() and len(run) >= 2):
-            written = mention is not None and all(t.text[:1].isupper() for t in mention[1:])
-            name = _clean(mention.text) if mention is not None and (possessed or written) else run
+            as_name = mention is not None and all(t.text[:1].isupper() for t in mention[1:])
+            name = _clean(mention.text) if mention is not None and (possessed or as_name) else run
             return Speaker(name=name, type="ORG", basis="name")
         if possessed and mention is not None:
             return Speaker(name=_clean(mention.text), type="unknown", basis="name")
@@ -688,6 +704,12 @@ def _apposition_words(e: Entity, doc: Doc) -> set[str]:
             )
     nouns = person_nouns()
     return {w for w in words if w in nouns}
+
+
+def _proper(mention: SpacySpan) -> bool:
+    """A mention written as a name: every word capitalised but articles and linking words."""
+    words = [t for t in mention if not t.is_punct and t.lower_ not in ("the", "and", "of", "for")]
+    return bool(words) and all(t.text[:1].isupper() for t in words)
 
 
 def _definite(mention: SpacySpan) -> bool:
