@@ -7,14 +7,13 @@ tests read the real pages and FA-KES rows where the errors were seen.
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
 from claimscope.model import Analysis, Article, Attribution, Section
 from claimscope.pipeline import analyze
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+from .conftest import shared
 
 
 def _run(nlp, text: str) -> Analysis:  # type: ignore[no-untyped-def]
@@ -166,9 +165,7 @@ def test_example_joint_voices_and_relay(example_analysis: Analysis) -> None:
 def _page(name: str) -> Analysis:
     from claimscope.ingest.auto import read
 
-    path = SHARED / "html-pages" / name / "source.html"
-    if not path.is_file():
-        pytest.skip(f"{path} is not here (the shared data is absent on this machine)")
+    path = shared(f"data/html-pages/{name}/source.html")
     (article,) = list(read(str(path)))
     assert isinstance(article, Article)
     return analyze(article)
@@ -192,9 +189,7 @@ def test_pages_have_no_non_speech_voices(page: str, not_voices: tuple[str, ...])
 
 
 def _fakes_row(unit_id: str) -> Analysis:
-    path = SHARED / "fa-kes" / "FA-KES-Dataset.csv"
-    if not path.is_file():
-        pytest.skip(f"{path} is not here (the shared data is absent on this machine)")
+    path = shared("data/fa-kes/FA-KES-Dataset.csv")
     with path.open(encoding="latin-1", newline="") as f:
         row = next(r for r in csv.DictReader(f) if r["unit_id"] == unit_id)
     title, body = row["article_title"], " ".join(row["article_content"].split())
@@ -212,3 +207,28 @@ def test_fakes_datelines_and_numbers_are_not_voices(unit_id: str) -> None:
     for v in a.voices:
         first = v.speaker.split()[0].lower()
         assert first not in ("fri", "58", "posted") and any(c.isalpha() for c in first), v
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "Lotfi Azzouz, Tunisia country director for Amnesty International, said the law "
+            "was a step back.",
+            "NGO/humanitarian",
+        ),
+        (
+            "Marc Lynch, one of the leading American academic voices on the region, said the "
+            "uprising had changed the country.",
+            "expert/academic",
+        ),
+        ("The British-based Observatory said 20 people were killed.", "NGO/humanitarian"),
+        (
+            "The U.N. Commission of Inquiry said war crimes had been committed.",
+            "international organisation",
+        ),
+    ],
+)
+def test_voice_categories_from_roles_and_names(nlp, text: str, category: str) -> None:  # type: ignore[no-untyped-def]
+    a = _run(nlp, text)
+    assert [v.category for v in a.voices] == [category], a.voices

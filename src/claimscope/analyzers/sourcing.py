@@ -118,7 +118,8 @@ def _only_places(name: str, cs: object) -> bool:
 
 
 def _titles(doc: Doc, voice: Voice, entities: list[Entity]) -> list[str]:
-    """The words written before the speaker's mentions in the same sentence (its title)."""
+    """The words written before the speaker's mentions in the same sentence (its title), and the
+    apposition after them ("Lotfi Azzouz, Tunisia country director for Amnesty International")."""
     ent = next((e for e in entities if e.id == voice.entity), None)
     if ent is None:
         return []
@@ -133,6 +134,11 @@ def _titles(doc: Doc, voice: Voice, entities: list[Entity]) -> list[str]:
         title = doc[cut + 1 : span.start].text.strip()
         if title and title not in out:
             out.append(title)
+        for c in span.root.children:  # "Marc Lynch, one of the leading academic voices, ..."
+            if c.dep_ == "appos" and c.i >= span.end:
+                words = doc[c.left_edge.i : c.right_edge.i + 1].text.strip()
+                if words and words not in out:
+                    out.append(words)
     return out
 
 
