@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from claimscope.analyzers import results
+from claimscope.analyzers import results, text_of
 from claimscope.analyzers.attribution import rules, stances
 from claimscope.analyzers.attribution.headlines import resolve_headline_sources
 from claimscope.analyzers.attribution.lexicon import lexicon
@@ -50,7 +50,7 @@ def rule_confidence() -> dict[str, float]:
 
 def extract(doc: Doc, article: Article | None, entities: list[Entity]) -> list[Attribution]:
     lex = lexicon()
-    text = doc.text
+    text = text_of(doc)
     quotes = find_quotes(text)
     found = rules.verb_cues(doc, lex, quotes)
     found += rules.according_to(doc, lex, quotes)
@@ -77,7 +77,7 @@ def extract(doc: Doc, article: Article | None, entities: list[Entity]) -> list[A
     found = _dedupe(found)
     rules.attach_continuations(doc, found, quotes)
     found.sort(key=lambda c: (c.start, c.cue[0]))
-    attributions = _assemble(doc, found, entities)
+    attributions = _assemble(doc, found, entities, quotes)
     if headlines:
         resolve_headline_sources(attributions, max(end for _, end in headlines))
     return attributions
@@ -164,10 +164,12 @@ def _overlaps(span: tuple[int, int], pieces: list[tuple[int, int]]) -> bool:
     return any(s <= span[0] < e for s, e in pieces)
 
 
-def _assemble(doc: Doc, found: list[rules.Candidate], entities: list[Entity]) -> list[Attribution]:
-    text = doc.text
+def _assemble(
+    doc: Doc, found: list[rules.Candidate], entities: list[Entity], quotes: list[Quote]
+) -> list[Attribution]:
+    text = text_of(doc)
     lex = lexicon()
-    resolver = Resolver(doc, entities, lex)
+    resolver = Resolver(doc, entities, lex, quotes)
     confidence = rule_confidence()
     out: list[Attribution] = []
     for i, c in enumerate(found, 1):

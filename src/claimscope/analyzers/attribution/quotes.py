@@ -10,6 +10,7 @@ left open at the paragraph end, marking it.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 # opening mark -> closing marks that end it
@@ -112,10 +113,12 @@ def _find_close(text: str, start: int, closers: tuple[str, ...], single: bool) -
 
 
 def quote_at(quotes: list[Quote], start: int, end: int) -> Quote | None:
-    """The quotation that contains ``[start, end)``, if any."""
-    for q in quotes:
-        if q.start <= start and end <= q.end:
-            return q
-        if q.start > start:
-            break
+    """The quotation that contains ``[start, end)``, if any.
+
+    Quotations do not overlap and are in text order, so the only candidate is the last one that
+    opens at or before ``start``: found by bisection, not a scan from the text's start.
+    """
+    i = bisect_right(quotes, start, key=lambda q: q.start) - 1
+    if i >= 0 and end <= quotes[i].end:
+        return quotes[i]
     return None

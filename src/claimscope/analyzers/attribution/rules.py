@@ -16,12 +16,14 @@ can be calibrated per rule on annotated data.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
+from claimscope.analyzers import text_of
 from claimscope.analyzers.attribution.lexicon import Lexicon
 from claimscope.analyzers.attribution.quotes import QUOTE_CHARS, Quote, quote_at
 
@@ -71,7 +73,7 @@ def pieces(
         span = _trim(doc, run[0], run[-1] + 1)
         if span is None:
             continue
-        out.append(_snap_to_quote(doc.text, span, quotes, cue))
+        out.append(_snap_to_quote(text_of(doc), span, quotes, cue))
     return merge_spans(out)
 
 
@@ -323,7 +325,7 @@ def verb_cues(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
         out.append(
             Candidate(
                 rule=rule,
-                kind=kind_of(doc.text, content, quotes),
+                kind=kind_of(text_of(doc), content, quotes),
                 cue=cue,
                 cue_token=t.i,
                 content=content,
@@ -561,12 +563,13 @@ def _adjacent_quote(doc: Doc, t: Token, quotes: list[Quote]) -> list[Token] | No
     left = min(t.i, subj.left_edge.i) if subj is not None else t.i
     start_char = doc[left].idx
     end_char = t.idx + len(t.text)
-    for q in quotes:
-        closing = doc.text[q.end - 2 : q.end].strip(' ”"’')
+    first = bisect_left(quotes, start_char - 2, key=lambda q: q.end)  # none ends earlier
+    for q in quotes[first:]:
+        closing = text_of(doc)[q.end - 2 : q.end].strip(' ”"’')
         sentence_like = closing in ("", ",", ".", "!", "?", ",”", "!”", "?”") or (
             # a comma the text lost ('"... an offensive" said the statement'): a quotation that
             # opens its sentence, not a scare-quoted term inside one ('the "aid group" said')
-            len(doc.text[q.start : q.end].split()) >= 4 and _opens_sentence(doc, q.start)
+            len(text_of(doc)[q.start : q.end].split()) >= 4 and _opens_sentence(doc, q.start)
         )
         if 0 <= start_char - q.end <= 2 and sentence_like:
             span = doc.char_span(q.start, q.end, alignment_mode="contract")
@@ -637,7 +640,7 @@ def _relay(doc: Doc, verb: Token, quotes: list[Quote]) -> Candidate | None:
         return None
     return Candidate(
         rule="relay_quote",
-        kind=kind_of(doc.text, content, quotes),
+        kind=kind_of(text_of(doc), content, quotes),
         cue=(verb.idx, saying.idx + len(saying.text)),
         cue_token=verb.i,
         content=content,
@@ -836,7 +839,7 @@ def agentless(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
                 out.append(
                     Candidate(
                         "passive_agent",
-                        kind_of(doc.text, content, quotes),
+                        kind_of(text_of(doc), content, quotes),
                         (doc[cue_start].idx, t.idx + len(t.text)),
                         t.i,
                         content,
@@ -883,7 +886,7 @@ _LABEL = re.compile(r"([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ \t]+(?=\S)"
 def speaker_labels(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
     """Transcripts and interviews: a paragraph that starts "TRUMP: ..." or "Mr. Smith: ..."."""
     out = []
-    text = doc.text
+    text = text_of(doc)
     pos = 0
     while pos < len(text):
         end = text.find("\n", pos)
@@ -924,7 +927,7 @@ def colon_lists(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
     one with a quotation mark (the list is over), at most ``LIST_ITEMS``.
     """
     out = []
-    text = doc.text
+    text = text_of(doc)
     for t in doc:
         if t.lemma_ not in lex.speech or t.i + 1 >= len(doc) or doc[t.i + 1].text != ":":
             continue
@@ -1013,7 +1016,7 @@ def attach_continuations(doc: Doc, found: list[Candidate], quotes: list[Quote]) 
     after a stretch of the outlet's own prose is not given one.
     """
     ordered = sorted(found, key=lambda c: c.start)
-    text = doc.text
+    text = text_of(doc)
     for q in quotes:
         if len(text[q.start : q.end].split()) < 2:
             continue

@@ -29,9 +29,10 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
+from claimscope.analyzers import text_of
 from claimscope.analyzers.attribution.lexicon import Lexicon, person_nouns
 from claimscope.analyzers.attribution.names import NameIndex, _honorific, fold
-from claimscope.analyzers.attribution.quotes import find_quotes, quote_at
+from claimscope.analyzers.attribution.quotes import Quote, find_quotes, quote_at
 from claimscope.analyzers.entities import surname
 from claimscope.knowledge import countries, outlets
 from claimscope.model import Entity, Speaker
@@ -125,7 +126,9 @@ class Known:
 
 
 class Resolver:
-    def __init__(self, doc: Doc, entities: list[Entity], lex: Lexicon) -> None:
+    def __init__(
+        self, doc: Doc, entities: list[Entity], lex: Lexicon, quotes: list[Quote] | None = None
+    ) -> None:
         self.doc = doc
         self.lex = lex
         self.entities = entities
@@ -135,7 +138,7 @@ class Resolver:
                 for i in range(m.start, m.end):
                     self._by_char.setdefault(i, e)
         self.known: list[Known] = []
-        self.quotes = find_quotes(doc.text)
+        self.quotes = quotes if quotes is not None else find_quotes(text_of(doc))
         self._index_people()
         self._index_appositions()
         people = {

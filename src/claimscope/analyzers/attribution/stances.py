@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from claimscope.analyzers import text_of
 from claimscope.analyzers.attribution.lexicon import Lexicon
 from claimscope.analyzers.attribution.quotes import Quote
 from claimscope.analyzers.attribution.rules import (
@@ -50,7 +51,7 @@ def stance_adjectives(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
         out.append(
             Candidate(
                 "adjective_clause",
-                kind_of(doc.text, content, quotes),
+                kind_of(text_of(doc), content, quotes),
                 (doc[cue_start].idx, t.idx + len(t.text)),
                 t.i,
                 content,
@@ -169,7 +170,7 @@ def attitudes(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
         out.append(
             Candidate(
                 "verb_attitude",
-                kind_of(doc.text, content, quotes),
+                kind_of(text_of(doc), content, quotes),
                 (t.idx, noun.idx + len(noun.text)),
                 t.i,
                 content,
@@ -222,7 +223,7 @@ def appeals(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
         out.append(
             Candidate(
                 "verb_appeal",
-                kind_of(doc.text, content, quotes),
+                kind_of(text_of(doc), content, quotes),
                 (t.idx, end_tok.idx + len(end_tok.text)),
                 t.i,
                 content,
