@@ -56,6 +56,7 @@ def resolve_headline_sources(attributions: list[Attribution], headline_end: int)
             if b.cue.start < headline_end or b.speaker is None or b.speaker.basis == "mention":
                 continue
             name = b.speaker.name
-            if word in name.lower().split() or (wanted and category_of(name) == wanted):
+            category = category_of(name) if wanted else None
+            if word in name.lower().split() or (wanted and category and wanted in category):
                 a.speaker = b.speaker.model_copy(update={"basis": "description"})
                 break

@@ -273,7 +273,9 @@ class Resolver:
             return False
         if root.ent_type_ in _NOT_SPEAKERS or root.like_num:
             return False
-        if root.ent_type_ in ("NORP", "PERSON", "ORG", "GPE") or countries().names.get(root.lower_):
+        if root.ent_type_ in ("NORP", "PERSON", "ORG", "GPE") or countries().names.get(
+            root.lemma_.lower()
+        ):
             return True  # "Tunisians worry ...", "Syrians said"
         if root.pos_ in ("NOUN", "ADJ", "NUM") and not self._entity_at(root):
             if can_speak(root.lemma_.lower(), self.lex):
@@ -318,7 +320,7 @@ class Resolver:
         if root.pos_ == "PROPN" and self._entity_at(root, "PERSON") is not None:
             return self._named(root, mention)  # "Senator Mark Warner, a Virginia Democrat"
         for c in root.children:  # an apposition names the source: "the official news agency SANA"
-            if c.dep_ == "appos" and c.pos_ == "PROPN" and mention.start <= c.i < mention.end:
+            if c.dep_ == "appos" and c.pos_ == "PROPN" and _in_or_after(mention, c):
                 return _with_basis(
                     self._named(c, org_hint=root.lemma_.lower() in _ORG_HEADS), "apposition"
                 )
@@ -544,6 +546,10 @@ class Resolver:
         if not before and len({n.i for _, n in hits}) > 1:
             return None
         _, name = before[-1] if before else hits[0]
+        tail = self.doc[name.i : name.right_edge.i + 1]
+        if len(tail) > 1 and all(x.pos_ in ("PROPN", "ADP", "DET") for x in tail):
+            # "the Catholic charity Aid to the Church in Need": the name runs on past "to the"
+            return Speaker(name=tail.text, type="ORG", basis="apposition")
         return _with_basis(self._named(name), "apposition")
 
     def _description(self, mention: SpacySpan, lemma: str) -> Speaker | None:
@@ -600,7 +606,9 @@ class Resolver:
         for t in reversed(doc[first : mention.start]):
             if t.lemma_.lower() != lemma or t.pos_ not in ("NOUN", "PROPN"):
                 continue
-            if t.dep_ in ("compound", "amod", "nmod", "poss"):
+            if t.dep_ in ("compound", "amod", "nmod", "poss") or (
+                t.i + 1 < len(doc) and t.i + 1 < t.right_edge.i + 1 and doc[t.i + 1].dep_ != "prep"
+            ):
                 continue  # "the government team": not a mention of the government
             phrase = noun_phrase(t)
             words = {x.lower_ for x in phrase}
@@ -707,6 +715,14 @@ def _apposition_words(e: Entity, doc: Doc) -> set[str]:
             )
     nouns = person_nouns()
     return {w for w in words if w in nouns}
+
+
+def _in_or_after(mention: SpacySpan, t: Token) -> bool:
+    """A token inside the mention, or just after it past a comma ("her mother, Fiona, said")."""
+    if mention.start <= t.i < mention.end:
+        return True
+    between = mention.doc[mention.end : t.i]
+    return mention.root.pos_ == "NOUN" and [x.text for x in between] == [","]
 
 
 def _proper(mention: SpacySpan) -> bool:
