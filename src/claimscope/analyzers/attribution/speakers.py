@@ -636,7 +636,8 @@ class Resolver:
 
     def _pronoun(self, low: str, position: int) -> Speaker | None:
         if low in _PERSON_PRONOUNS:
-            return self._salient(position, ("PERSON",))
+            # a person, named or not ("a Russian Foreign Ministry official ... he said")
+            return self._salient(position, ("PERSON", "anonymous", "unknown"))
         if low == "it":
             return self._salient(position, ("ORG", "GPE"))
         before = self._before(position)
@@ -663,6 +664,7 @@ class Resolver:
             k
             for k in self._before(position)
             if k.speaker.type in types
+            and (k.speaker.type not in ("anonymous", "unknown") or _singular(k))
             and (k.speaker.type != "GPE" or k.spoke)  # "Russia said it ...": a country that spoke
             and (k.spoke or quote_at(self.quotes, k.position, k.position + 1) is None)
         ]  # a name inside someone's quoted words is what they talk about, not who speaks
@@ -715,6 +717,12 @@ def _apposition_words(e: Entity, doc: Doc) -> set[str]:
             )
     nouns = person_nouns()
     return {w for w in words if w in nouns}
+
+
+def _singular(k: Known) -> bool:
+    """An unnamed source that is one person ("an official", not "officials" or "sources")."""
+    last = k.speaker.name.split()[-1].lower() if k.speaker.name.split() else ""
+    return last == k.head_lemma and last in person_nouns()
 
 
 def _in_or_after(mention: SpacySpan, t: Token) -> bool:
