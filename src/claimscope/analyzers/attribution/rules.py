@@ -700,6 +700,12 @@ def headline(doc: Doc, start: int, end: int, quotes: list[Quote]) -> list[Candid
         source, content_span = before, after
     else:
         return []
+    return _headline_candidate(doc, colon, source, content_span, quotes)
+
+
+def _headline_candidate(
+    doc: Doc, cue: Token, source: SpacySpan, content_span: SpacySpan, quotes: list[Quote]
+) -> list[Candidate]:
     content = pieces(doc, content_span, quotes)
     if not content:
         return []
@@ -707,8 +713,8 @@ def headline(doc: Doc, start: int, end: int, quotes: list[Quote]) -> list[Candid
         Candidate(
             rule="headline_colon",
             kind="headline",
-            cue=(colon.idx, colon.idx + 1),
-            cue_token=colon.i,
+            cue=(cue.idx, cue.idx + len(cue.text)),
+            cue_token=cue.i,
             content=content,
             source=source,
         )
@@ -749,19 +755,9 @@ def _headline_tail(doc: Doc, span: SpacySpan, quotes: list[Quote]) -> list[Candi
         cue = last
     else:
         return []
-    content = pieces(doc, content_span, quotes)
-    if not content or len(content_span) < 3:
+    if len(content_span) < 3:
         return []
-    return [
-        Candidate(
-            rule="headline_colon",
-            kind="headline",
-            cue=(cue.idx, cue.idx + len(cue.text)),
-            cue_token=cue.i,
-            content=content,
-            source=source,
-        )
-    ]
+    return _headline_candidate(doc, cue, source, content_span, quotes)
 
 
 def _is_name(span: SpacySpan) -> bool:
