@@ -109,3 +109,52 @@ def person_nouns() -> frozenset[str]:
     raw = files("claimscope.knowledge").joinpath("person_nouns.txt.gz").read_bytes()
     lines = gzip.decompress(raw).decode("utf-8").splitlines()
     return frozenset(w for w in lines if w and not w.startswith("#"))
+
+
+# Heads of nouns that name an organisation ("the ministry", "the Observatory").
+ORG_HEADS = frozenset(
+    {
+        "ministry", "military", "army", "government", "agency", "council", "committee", "court",
+        "police", "company", "party", "campaign", "group", "office", "department", "administration",
+        "embassy", "coalition", "organization", "organisation", "force", "forces", "navy", "command",
+        "authority", "authorities", "regime", "parliament", "senate", "house", "commission", "union",
+        "network", "newspaper", "channel", "outlet", "station", "service", "institute", "center",
+        "centre", "foundation", "bank", "firm", "team", "board", "bureau", "mission", "movement",
+        "alliance", "front", "media", "website", "magazine", "paper", "daily", "broadcaster",
+        "observatory", "charity", "diocese", "church", "watchdog", "monitor", "opposition",
+        "university", "school", "hospital", "club", "federation", "association", "corporation",
+        "ngo", "body", "panel", "cabinet", "presidency", "kremlin", "pentagon", "legislature",
+    }
+)  # fmt: skip
+
+# documents that speak for whoever issued them ("the statement said")
+DOCUMENTS = frozenset(
+    {
+        "statement", "report", "communique", "communiqué", "release", "study", "survey", "letter",
+        "document", "tweet", "post", "announcement", "memo", "paper", "findings", "analysis",
+        "research", "poll", "article", "video", "footage", "record", "records", "data", "notice",
+        "declaration", "message", "website", "note", "transcript", "assessment", "review",
+    }
+)  # fmt: skip
+
+# collectives that speak: "the public", "residents", "the family"
+GROUP_NOUNS = frozenset(
+    {
+        "family", "families", "public", "crowd", "staff", "people", "population", "community",
+        "opposition", "regime", "media", "press", "team", "side", "camp", "west", "world", "power",
+        "powers", "government", "authorities", "locals", "leadership", "majority", "minority",
+        "parliament", "congress", "court", "courts", "jury", "panel", "union", "party",
+    }
+)  # fmt: skip
+
+
+def can_speak(lemma: str, lex: Lexicon) -> bool:
+    """Whether a common noun can be a source: a person, group, institution or document."""
+    return (
+        lemma in person_nouns()
+        or lemma in ORG_HEADS
+        or lemma in DOCUMENTS
+        or lemma in GROUP_NOUNS
+        or lemma in lex.anonymous
+        or lemma in lex.roles
+    )

@@ -94,7 +94,7 @@ class NameIndex:
         before ``position`` (else nearest after). A misspelt single surname matches a name whose
         surname is nearly the same (similarity 85 or more), when only one does.
         """
-        words = [w for w in fold(short).split() if not _honorific(w)]
+        words = [w for w in fold(short).split() if not honorific(w)]
         if not words:
             return None
         n = len(words)
@@ -146,7 +146,7 @@ def _name_runs(doc: Doc) -> list[tuple[int, int]]:
         # a title or an organisation run into the name: "Observatory head Rami Abdel Rahman"
         for j in range(start, i):
             w = doc[j].lower_
-            if w in TITLE_NOUNS or w in TITLE_MODIFIERS or w in ORG_WORDS or _honorific(w):
+            if w in TITLE_NOUNS or w in TITLE_MODIFIERS or w in ORG_WORDS or honorific(w):
                 start = j + 1
         while i - start > 2 and (
             doc[start].lower_ in person_nouns()  # "Coach Mark Ellison"
@@ -158,7 +158,7 @@ def _name_runs(doc: Doc) -> list[tuple[int, int]]:
     return runs
 
 
-def _honorific(word: str) -> bool:
+def honorific(word: str) -> bool:
     """ "Mr", "Mr.", "Gen.", "gen": a title written before a name."""
     w = word.lower()
     return w in HONORIFICS or w.rstrip(".") in HONORIFICS or f"{w.rstrip('.')}." in HONORIFICS

@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from claimscope.analyzers import text_of
-from claimscope.analyzers.attribution.lexicon import Lexicon
+from claimscope.analyzers.attribution.lexicon import Lexicon, can_speak, lexicon
 from claimscope.analyzers.attribution.quotes import QUOTE_CHARS, Quote, quote_at
 
 _LEAD_TRIM = frozenset(",;:—–-)")
@@ -253,9 +253,6 @@ def subject_of(verb: Token) -> Token | None:
 
 def _can_say(t: Token) -> bool:
     """A noun that can be a source: a name, a pronoun, or a noun for a person, body or document."""
-    from claimscope.analyzers.attribution.lexicon import lexicon
-    from claimscope.analyzers.attribution.speakers import can_speak
-
     if t.pos_ in ("PROPN", "PRON") or t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
         return True
     return can_speak(t.lemma_.lower(), lexicon())

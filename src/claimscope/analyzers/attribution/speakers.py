@@ -30,53 +30,28 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from claimscope.analyzers import text_of
-from claimscope.analyzers.attribution.lexicon import Lexicon, person_nouns
-from claimscope.analyzers.attribution.names import NameIndex, _honorific, fold
+from claimscope.analyzers.attribution.lexicon import (
+    DOCUMENTS,
+    ORG_HEADS,
+    Lexicon,
+    can_speak,
+    person_nouns,
+)
+from claimscope.analyzers.attribution.names import NameIndex, fold, honorific
 from claimscope.analyzers.attribution.quotes import Quote, find_quotes, quote_at
+from claimscope.analyzers.attribution.rules import noun_phrase
 from claimscope.analyzers.entities import surname
 from claimscope.knowledge import countries, outlets
 from claimscope.model import Entity, Speaker
 
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"they", "them", "we"})
-_ORG_HEADS = frozenset(
-    {
-        "ministry", "military", "army", "government", "agency", "council", "committee", "court",
-        "police", "company", "party", "campaign", "group", "office", "department", "administration",
-        "embassy", "coalition", "organization", "organisation", "force", "forces", "navy", "command",
-        "authority", "authorities", "regime", "parliament", "senate", "house", "commission", "union",
-        "network", "newspaper", "channel", "outlet", "station", "service", "institute", "center",
-        "centre", "foundation", "bank", "firm", "team", "board", "bureau", "mission", "movement",
-        "alliance", "front", "media", "website", "magazine", "paper", "daily", "broadcaster",
-        "observatory", "charity", "diocese", "church", "watchdog", "monitor", "opposition",
-        "university", "school", "hospital", "club", "federation", "association", "corporation",
-        "ngo", "body", "panel", "cabinet", "presidency", "kremlin", "pentagon", "legislature",
-    }
-)  # fmt: skip
 # class nouns that stand for the organisation last named ("SpaceX ... The company said")
 _CLASS_NOUNS = frozenset(
     {
         "company", "group", "charity", "organization", "organisation", "agency", "firm", "ngo",
         "watchdog", "monitor", "body", "network", "corporation", "broadcaster", "outlet",
         "newspaper", "daily", "institute", "organisations", "organizations",
-    }
-)  # fmt: skip
-# documents that speak for whoever issued them ("the statement said")
-_DOCUMENTS = frozenset(
-    {
-        "statement", "report", "communique", "communiqué", "release", "study", "survey", "letter",
-        "document", "tweet", "post", "announcement", "memo", "paper", "findings", "analysis",
-        "research", "poll", "article", "video", "footage", "record", "records", "data", "notice",
-        "declaration", "message", "website", "note", "transcript", "assessment", "review",
-    }
-)  # fmt: skip
-# collectives that speak: "the public", "residents", "the family"
-_GROUP_NOUNS = frozenset(
-    {
-        "family", "families", "public", "crowd", "staff", "people", "population", "community",
-        "opposition", "regime", "media", "press", "team", "side", "camp", "west", "world", "power",
-        "powers", "government", "authorities", "locals", "leadership", "majority", "minority",
-        "parliament", "congress", "court", "courts", "jury", "panel", "union", "party",
     }
 )  # fmt: skip
 _MEDIA_HEADS = frozenset(
@@ -99,18 +74,6 @@ _WEEKDAYS_MONTHS = frozenset(
     }
 )  # fmt: skip
 PASSAGE_SENTENCES = 6  # how far back a pronoun looks for its referent
-
-
-def can_speak(lemma: str, lex: Lexicon) -> bool:
-    """Whether a common noun can be a source: a person, group, institution or document."""
-    return (
-        lemma in person_nouns()
-        or lemma in _ORG_HEADS
-        or lemma in _DOCUMENTS
-        or lemma in _GROUP_NOUNS
-        or lemma in lex.anonymous
-        or lemma in lex.roles
-    )
 
 
 @dataclass
@@ -234,7 +197,7 @@ class Resolver:
         while start < head.i and (
             doc[start].lemma_.lower() in self.lex.roles | _TITLE_WORDS
             or (head.i - start >= 2 and doc[start].lower_ in person_nouns())  # "Coach Mark Ellison"
-            or _honorific(doc[start].lower_)
+            or honorific(doc[start].lower_)
             or (doc[start].text.isupper() and len(doc[start].text) <= 5 and head.i - start >= 2)
         ):
             start += 1
@@ -322,13 +285,13 @@ class Resolver:
         for c in root.children:  # an apposition names the source: "the official news agency SANA"
             if c.dep_ == "appos" and c.pos_ == "PROPN" and _in_or_after(mention, c):
                 return _with_basis(
-                    self._named(c, org_hint=root.lemma_.lower() in _ORG_HEADS), "apposition"
+                    self._named(c, org_hint=root.lemma_.lower() in ORG_HEADS), "apposition"
                 )
         person = self._titled_person(mention)
         if person is not None:
             return person
         lemma = root.lemma_.lower()
-        if root.pos_ == "PROPN" and not (lemma in _ORG_HEADS and _definite(mention)):
+        if root.pos_ == "PROPN" and not (lemma in ORG_HEADS and _definite(mention)):
             return self._named(root, mention)
         possessed = any(c.dep_ == "poss" for c in root.children)
         lemma = _ROLE_ALIASES.get(lemma, lemma)
@@ -339,7 +302,7 @@ class Resolver:
             not possessed
             and (_definite(mention) or (bare_title and lemma in self.lex.roles))
             and (lemma in self.lex.roles or (lemma in person_nouns() and root.pos_ == "NOUN"))
-            and lemma not in _ORG_HEADS
+            and lemma not in ORG_HEADS
         ):
             person = self._role(mention, lemma)
             if person is not None:
@@ -378,7 +341,7 @@ class Resolver:
                 return found
         if not owner and lemma in self.lex.anonymous:
             return Speaker(name=_clean(mention.text), type="anonymous", basis="mention")
-        typ = "ORG" if lemma in _ORG_HEADS else self._type_of(root)
+        typ = "ORG" if lemma in ORG_HEADS else self._type_of(root)
         ent = self._entity_id(root) if root.pos_ == "PROPN" else None  # "Russia's military"
         return Speaker(name=_clean(mention.text), entity=ent, type=typ, basis="mention")
 
@@ -411,10 +374,10 @@ class Resolver:
         """ "Syria's Ambassador to the UN Bashar Ja'afari": the name after the title is the speaker."""
         if not any(t.lemma_.lower() in self.lex.roles for t in mention):
             return None
-        if mention.root.lemma_.lower() in _ORG_HEADS and mention.root.pos_ == "NOUN":
+        if mention.root.lemma_.lower() in ORG_HEADS and mention.root.pos_ == "NOUN":
             return None  # "the government of President Bashar al-Assad" is the government
         last = mention[-1]
-        if last.pos_ != "PROPN" or last.lemma_.lower() in self.lex.roles | _ORG_HEADS:
+        if last.pos_ != "PROPN" or last.lemma_.lower() in self.lex.roles | ORG_HEADS:
             return None
         if self._entity_at(last, "ORG") is not None or self._entity_at(last, "GPE") is not None:
             return None  # "a spokesman for Syria Civil Defence": the organisation, not a name
@@ -471,7 +434,7 @@ class Resolver:
                 # "many Tunisians"): a reader finds the words of the text
                 return Speaker(name=written, entity=e.id, type=e.type, basis="name")
             return Speaker(name=e.name, entity=e.id, type=e.type, basis="name")
-        if org_hint or head.lemma_.lower() in _ORG_HEADS or (run.isupper() and len(run) >= 2):
+        if org_hint or head.lemma_.lower() in ORG_HEADS or (run.isupper() and len(run) >= 2):
             as_name = mention is not None and all(t.text[:1].isupper() for t in mention[1:])
             name = _clean(mention.text) if mention is not None and (possessed or as_name) else run
             return Speaker(name=name, type="ORG", basis="name")
@@ -487,7 +450,7 @@ class Resolver:
         while len(words) > 2 and (
             words[0].lower() in self.lex.roles
             or words[0].lower() in person_nouns()
-            or _honorific(words[0])
+            or honorific(words[0])
         ):
             words = words[1:]
         return " ".join(words)
@@ -591,15 +554,13 @@ class Resolver:
             org = self._last_org(here, spoke_only=True) or self._last_org(here, spoke_only=False)
             if org is not None:
                 return _with_basis(org, "description")
-        if lemma in _DOCUMENTS:
+        if lemma in DOCUMENTS:
             org = self._last_org(here, spoke_only=True)
             if org is not None:
                 return _with_basis(org, "description")
         return None
 
     def _fuller_phrase(self, mention: SpacySpan, lemma: str, mods: set[str]) -> Speaker | None:
-        from claimscope.analyzers.attribution.rules import noun_phrase
-
         doc = self.doc
         start = mention.root.sent.start
         first = max(0, start - 400)
@@ -621,7 +582,7 @@ class Resolver:
             ):
                 continue
             typ = "anonymous" if lemma in self.lex.anonymous else self._type_of(t)
-            if typ == "unknown" and lemma in _ORG_HEADS:
+            if typ == "unknown" and lemma in ORG_HEADS:
                 typ = "ORG"
             return Speaker(name=_clean(phrase.text), type=typ, basis="description")
         return None
