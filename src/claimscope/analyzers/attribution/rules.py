@@ -258,7 +258,7 @@ def _can_say(t: Token) -> bool:
     return can_speak(t.lemma_.lower(), lexicon())
 
 
-def dated_subject(doc: Doc, subj: Token, verb: Token) -> Token:
+def _dated_subject(doc: Doc, subj: Token, verb: Token) -> Token:
     """ "Date of publication 19 October 2016 Russia has accused ...": the name before the verb.
 
     Text that lost its line breaks runs a dateline into the sentence, and the parser takes the
@@ -303,7 +303,7 @@ def verb_cues(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
         subj = subject_of(t)
         if subj is None or subj.i in {x.i for x in content_tokens}:
             continue
-        subj = dated_subject(doc, subj, t)
+        subj = _dated_subject(doc, subj, t)
         group = lex.verb_group(t.lemma_)
         if group in ("belief", "evidence") and rule == "verb_clause":
             if subj.lower_ in ("i", "we", "you"):
@@ -723,7 +723,7 @@ HEADLINE_SOURCES = frozenset(
     {
         "monitor", "ngo", "media", "activists", "sources", "source", "official", "officials",
         "observatory", "army", "military", "ministry", "police", "witnesses", "residents",
-        "report", "agency", "staff", "medics", "rescuers", "state media", "tv",
+        "report", "agency", "staff", "medics", "rescuers", "tv",
     }
 )  # fmt: skip
 _DASHES = frozenset({"-", "–", "—", "|"})
@@ -746,7 +746,9 @@ def _headline_tail(doc: Doc, span: SpacySpan, quotes: list[Quote]) -> list[Candi
         prev = doc[last.i - 1]
         if prev.pos_ in ("DET", "ADP", "CCONJ") or prev.is_punct:
             return []
-        start = last.i - 1 if prev.lower_ in ("hospital", "state", "local", "syrian") else last.i
+        # its own modifier belongs to the source: "hospital staff", "state media"
+        modifier = prev.head.i == last.i and prev.dep_ in ("compound", "amod")
+        start = last.i - 1 if modifier else last.i
         source = doc[start : last.i + 1]
         content_span = doc[span.start : start]
         cue = last

@@ -14,8 +14,9 @@ Rule-based, in the order a careful reader would go, each resolution saying its `
   -> Syrian Observatory for Human Rights, "the source" -> a source at Aleppo Police Command, "the
   army" -> the Syrian army); a class noun ("the company", "the group") for the organisation last
   named; a document ("the statement") for the organisation that last spoke;
-- ``pronoun``: by salience in the passage: who is speaking (the last speaker, in this or the
-  previous paragraph), then who is the subject of recent sentences, then who was named last;
+- ``pronoun``: by salience, sentence by sentence back from the pronoun: the first sentence with a
+  compatible speaker or subject gives it (names inside quotations do not count), else the
+  latest compatible mention;
 - ``mention``: nothing better: the mention's own words, with "a"/"some" kept ("a source").
 
 A mention that cannot be a speaker (a date, a number, an event noun such as "assault") gets none.
@@ -37,10 +38,11 @@ from claimscope.analyzers.attribution.lexicon import (
     can_speak,
     person_nouns,
 )
-from claimscope.analyzers.attribution.names import NameIndex, fold, honorific
+from claimscope.analyzers.attribution.names import PARTICLES, NameIndex, fold, honorific
 from claimscope.analyzers.attribution.quotes import Quote, find_quotes, quote_at
 from claimscope.analyzers.attribution.rules import noun_phrase
 from claimscope.analyzers.entities import surname
+from claimscope.analyzers.time.find import WEEKDAYS
 from claimscope.knowledge import countries, outlets
 from claimscope.model import Entity, Speaker
 
@@ -65,14 +67,14 @@ _TITLE_WORDS = frozenset(
 _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 _STRIP = re.compile(r"^(the|this|that|these|those)\s+", re.I)
 _NOT_SPEAKERS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
-_WEEKDAYS_MONTHS = frozenset(
-    {
-        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue",
-        "wed", "thu", "fri", "sat", "sun", "january", "february", "march", "april", "may", "june",
-        "july", "august", "september", "october", "november", "december", "jan", "feb", "mar",
-        "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    }
+_MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
 )  # fmt: skip
+# a "name" made of these is a dateline ("Fri 07 Apr 2017"), not a speaker
+_CALENDAR = frozenset(
+    [*WEEKDAYS, *(d[:3] for d in WEEKDAYS), *_MONTHS, *(m[:3] for m in _MONTHS), "sept"]
+)
 PASSAGE_SENTENCES = 6  # how far back a pronoun looks for its referent
 
 
@@ -188,7 +190,7 @@ class Resolver:
                 and not prev.whitespace_
             ):
                 start -= 2  # "al-" in "al-Muallem"
-            elif prev.lower_ in ("de", "van", "von", "da", "di", "du", "le", "la", "bin", "ibn"):
+            elif prev.lower_ in PARTICLES:
                 start -= 1  # "de Miranda"
             else:
                 break
@@ -230,9 +232,7 @@ class Resolver:
         if speaker.basis in ("pronoun", "joint", "apposition"):
             return True
         words = [w.strip(".,").lower() for w in speaker.name.split()]
-        if not words or all(
-            w in _WEEKDAYS_MONTHS or not any(c.isalpha() for c in w) for w in words
-        ):
+        if not words or all(w in _CALENDAR or not any(c.isalpha() for c in w) for w in words):
             return False
         if root.ent_type_ in _NOT_SPEAKERS or root.like_num:
             return False
@@ -589,7 +589,7 @@ class Resolver:
 
     def _last_org(self, position: int, spoke_only: bool) -> Speaker | None:
         for k in reversed(self._before(position)):
-            if k.speaker.type in ("ORG",) and (k.spoke or not spoke_only):
+            if k.speaker.type == "ORG" and (k.spoke or not spoke_only):
                 return k.speaker
             if spoke_only and k.spoke and k.speaker.type == "GPE":
                 return k.speaker
