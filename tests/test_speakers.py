@@ -76,6 +76,33 @@ def _speaker(analysis: Analysis, words: str) -> str | None:
             "the title race was still open",
             "Mark Ellison",
         ),
+        (  # comma-less text runs a person's name into the organisation's (FA-KES)
+            "Pathologist at the Aleppo University Karim told reporters the militants used heavy "
+            'weapons. "I saw pits five meters deep" he said.',
+            "I saw pits",
+            "Karim",
+        ),
+        (  # a hyphen breaks the parse into several subjects: the last one heads the phrase
+            "Vice-president of the Syrian Coalition Hadi Bahra said that the raids must stop.",
+            "the raids must stop",
+            "Hadi Bahra",
+        ),
+        (  # an unnamed source with what the sentence says of it
+            "A doctor at the hospital in Kafr Nabl said the wards were full.",
+            "the wards were full",
+            "a doctor at the hospital in Kafr Nabl",
+        ),
+        (  # given names only, where the article writes the full name in longer and shorter forms
+            "Tama Robert Ngata and his uncle were called in. Tama Ngata said the whales were tired. "
+            "Tama says the beach has changed.",
+            "the beach has changed",
+            "Tama Robert Ngata",
+        ),
+        (  # an organisation's name goes on past the mention: "Committee on ..."
+            "Parliament's Joint Committee on Banking and Finance said the rules would be reviewed.",
+            "the rules would be reviewed",
+            "Parliament's Joint Committee on Banking and Finance",
+        ),
     ],
 )
 def test_speaker_resolution_classes(nlp, text: str, words: str, speaker: str) -> None:  # type: ignore[no-untyped-def]

@@ -107,6 +107,7 @@ class NameIndex:
                 for key, f in self.names.items()
                 if len(key.split()) > n and key.split()[:n] == words
             ]
+            hits = _fullest(hits)
             if len({f.name for f in hits}) > 1:
                 hits = []
         if not hits and n == 1 and len(words[0]) >= 5:
@@ -116,6 +117,21 @@ class NameIndex:
         if not hits:
             return None
         return _nearest(hits, position)
+
+
+def _fullest(hits: list[FullName]) -> list[FullName]:
+    """One name when every hit is a shorter writing of the longest ("Te Kaurinui Parata",
+    "Te Kaurinui Robert" within "Te Kaurinui Robert Parata"); all of them otherwise."""
+    if len(hits) < 2:
+        return hits
+    longest = max(hits, key=lambda f: len(f.name.split()))
+    full = fold(longest.name).split()
+
+    def within(f: FullName) -> bool:
+        rest = iter(full)
+        return all(w in rest for w in fold(f.name).split())  # in order, as a subsequence
+
+    return [longest] if all(within(f) for f in hits) else hits
 
 
 def _nearest(hits: list[FullName], position: int) -> FullName:

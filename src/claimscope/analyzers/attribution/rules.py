@@ -219,11 +219,21 @@ def subject_of(verb: Token) -> Token | None:
     seen = 0
     t: Token | None = verb
     while t is not None and seen < 4:
-        for c in t.children:
-            if c.dep_ in ("nsubj", "csubj"):
-                if c.tag_ in ("WP", "WDT") and t.dep_ == "relcl":
-                    return t.head  # "the minister, who said ..."
-                return c
+        subjects = [c for c in t.children if c.dep_ in ("nsubj", "csubj")]
+        if subjects:
+            # one subject, but a hyphen can break the parse into several ("Vice - president
+            # of ... said"): the last of those written together heads the phrase
+            named = [x for x in subjects if not (x.ent_type_ in _DATELINE or x.like_num)]
+            if named and len(named) < len(subjects):  # "19 October 2016 Russia has accused"
+                subjects = named
+            c = subjects[0]
+            for nxt in subjects[1:]:
+                if nxt.i - c.i > 2 or nxt.i > t.i:
+                    break
+                c = nxt
+            if c.tag_ in ("WP", "WDT") and t.dep_ == "relcl":
+                return t.head  # "the minister, who said ..."
+            return c
         if t.dep_ in ("conj", "xcomp", "advcl") and t.head.i != t.i:
             t = t.head
             seen += 1

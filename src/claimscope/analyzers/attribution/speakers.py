@@ -42,6 +42,7 @@ from claimscope.analyzers.attribution.names import PARTICLES, NameIndex, fold, h
 from claimscope.analyzers.attribution.quotes import Quote, find_quotes, quote_at
 from claimscope.analyzers.attribution.rules import noun_phrase
 from claimscope.analyzers.entities import surname
+from claimscope.analyzers.entities.names import ORG_WORDS
 from claimscope.analyzers.time.find import WEEKDAYS
 from claimscope.knowledge import countries, outlets
 from claimscope.model import Entity, Speaker
@@ -216,6 +217,10 @@ class Resolver:
             full = self.names.full_name(speaker.name, mention.start_char)  # "Fiona" -> Fiona Parry
             if full is not None and len(full.name) > len(speaker.name):
                 speaker = speaker.model_copy(update={"name": full.name})
+        if speaker.type == "ORG" and fold(speaker.name) == fold(_clean(mention.text)):
+            # "Parliament's Joint Committee" [on Intelligence and Security]: the source mention
+            # stops at the head, the organisation's name does not
+            speaker = speaker.model_copy(update={"name": _clean(_named_on(mention).text)})
         root = mention.root
         roles = frozenset(t.lemma_.lower() for t in mention if t.lemma_.lower() in self.lex.roles)
         self.known.append(
@@ -340,10 +345,11 @@ class Resolver:
             if found is not None:
                 return found
         if not owner and lemma in self.lex.anonymous:
-            return Speaker(name=_clean(mention.text), type="anonymous", basis="mention")
+            return Speaker(name=_clean(_described(mention).text), type="anonymous", basis="mention")
         typ = "ORG" if lemma in ORG_HEADS else self._type_of(root)
         ent = self._entity_id(root) if root.pos_ == "PROPN" else None  # "Russia's military"
-        return Speaker(name=_clean(mention.text), entity=ent, type=typ, basis="mention")
+        phrase = _described(mention) if root.pos_ == "NOUN" else mention
+        return Speaker(name=_clean(phrase.text), entity=ent, type=typ, basis="mention")
 
     def _joint(self, mention: SpacySpan) -> Speaker | None:
         """ "Damascus and Moscow", "France and Britain": one statement, several speakers."""
@@ -372,13 +378,23 @@ class Resolver:
 
     def _titled_person(self, mention: SpacySpan) -> Speaker | None:
         """ "Syria's Ambassador to the UN Bashar Ja'afari": the name after the title is the speaker."""
-        if not any(t.lemma_.lower() in self.lex.roles for t in mention):
+        if (
+            not any(t.lemma_.lower() in self.lex.roles for t in mention)
+            and mention[0].lower_ not in person_nouns()
+        ):
             return None
         if mention.root.lemma_.lower() in ORG_HEADS and mention.root.pos_ == "NOUN":
             return None  # "the government of President Bashar al-Assad" is the government
         last = mention[-1]
         if last.pos_ != "PROPN" or last.lemma_.lower() in self.lex.roles | ORG_HEADS:
             return None
+        after_org = _name_after_org(mention)
+        if after_org:
+            # "Pathologist at the Aleppo University Hashim", "Vice-president of the Syrian
+            # Coalition Muwaffaq Nyrabia": text without commas runs the name into the body's
+            full = self.names.full_name(after_org, last.idx)
+            name = full.name if full is not None else after_org
+            return Speaker(name=name, type="PERSON", basis="apposition")
         if self._entity_at(last, "ORG") is not None or self._entity_at(last, "GPE") is not None:
             return None  # "a spokesman for Syria Civil Defence": the organisation, not a name
         e = self._entity_at(last, "PERSON")
@@ -418,6 +434,12 @@ class Resolver:
                 }
                 if len(people) == 1:
                     return _with_basis(next(iter(people.values())), "surname")
+        if e is not None and e.type == "ORG" and len(e.name.split()) == 1 and not org_hint:
+            # "Nyrabia said" after "... Coalition Muwaffaq Nyrabia": a surname the model took
+            # for an organisation, when the article writes the person's full name
+            full = self.names.full_name(e.name, head.idx)
+            if full is not None and head.lower_ not in ORG_HEADS:
+                return Speaker(name=full.name, entity=full.entity, type="PERSON", basis="surname")
         if e is not None and e.type == "PERSON":
             basis = "surname" if len(own.split()) < len(run.split()) else "name"
             return Speaker(name=run, entity=e.id, type="PERSON", basis=basis)
@@ -678,6 +700,77 @@ def _apposition_words(e: Entity, doc: Doc) -> set[str]:
             )
     nouns = person_nouns()
     return {w for w in words if w in nouns}
+
+
+def _described(mention: SpacySpan, most: int = 12) -> SpacySpan:
+    """An unnamed source with what the sentence says of it right after: "a spokesman at the
+    hospital in Kafr Takharim", "workers who went to the site". The source mention stops at its
+    head; a reader told only "a spokesman" cannot tell one source from another.
+
+    Restrictive modifiers only: a prepositional phrase, relative or participle clause that follows
+    without a comma, within ``most`` tokens.
+    """
+    doc = mention.doc
+    end = mention.end
+    while True:
+        # a modifier of the head or of a word in its own phrases ("at the hospital in Kafr ...")
+        nxt = [
+            c
+            for t in doc[mention.start : end]
+            for c in t.children
+            if c.dep_ in ("prep", "relcl", "acl") and c.left_edge.i == end
+        ]
+        if not nxt:
+            break
+        c = nxt[0]
+        if any(t.is_punct for t in doc[end : c.right_edge.i + 1]):
+            break
+        if c.right_edge.i + 1 - mention.start > most:
+            break
+        end = c.right_edge.i + 1
+    return doc[mention.start : end]
+
+
+_NAME_LINKS = frozenset({"of", "on", "for", "and", "the", "&"})
+
+
+def _named_on(mention: SpacySpan) -> SpacySpan:
+    """A proper name with the "of/on/for ..." part of it that follows the mention ("Joint
+    Committee on Intelligence and Security"), when every word of that part is capitalised."""
+    doc = mention.doc
+    end = mention.end
+    if end >= len(doc) or mention.root.pos_ != "PROPN":
+        return mention
+    prep = doc[end]
+    if prep.lower_ not in ("of", "on", "for") or not (mention.start <= prep.head.i < end):
+        return mention
+    tail = doc[end + 1 : prep.right_edge.i + 1]
+    if not tail or len(tail) > 6 or any(t.is_punct and t.text != "&" for t in tail):
+        return mention
+    if not all(t.text[:1].isupper() or t.lower_ in _NAME_LINKS for t in tail):
+        return mention
+    return doc[mention.start : prep.right_edge.i + 1]
+
+
+def _name_after_org(mention: SpacySpan) -> str:
+    """The name run on after an organisation's head word at the end of a mention ("... of the
+    Syrian Coalition Muwaffaq Nyrabia" -> "Muwaffaq Nyrabia"); empty when there is none."""
+    words = [t for t in mention if not t.is_punct]
+    tail: list[Token] = []
+    for t in reversed(words):
+        low = t.lower_
+        if t.pos_ != "PROPN" or not t.text[:1].isupper():
+            return ""
+        if low in ORG_HEADS or low in ORG_WORDS:
+            break
+        tail.insert(0, t)
+    else:
+        return ""
+    if not 1 <= len(tail) <= 3 or len(tail) == len(words):
+        return ""
+    if any(t.ent_type_ in ("GPE", "NORP", "LOC", "DATE") for t in tail):
+        return ""
+    return " ".join(t.text for t in tail)
 
 
 def _singular(k: Known) -> bool:
