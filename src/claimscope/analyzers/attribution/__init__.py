@@ -60,6 +60,8 @@ def extract(doc: Doc, article: Article | None, entities: list[Entity]) -> list[A
     found += stances.stance_adjectives(doc, quotes)
     found += stances.attitudes(doc, lex, quotes)
     found += stances.appeals(doc, quotes)
+    found += stances.views(doc, quotes)
+    found += stances.estimates(doc, quotes)
     found += rules.speaker_labels(doc, quotes)
     found += rules.colon_lists(doc, lex, quotes)
     headlines = [
@@ -95,6 +97,7 @@ _WEAK_IN_QUOTATION = frozenset(
         "verb_that",
         "adjective_clause",
         "noun_intention",
+        "verb_as",
     }
 )
 

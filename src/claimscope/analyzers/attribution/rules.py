@@ -423,6 +423,10 @@ def _verb_content(
                 tokens = list(c.subtree)
                 if _enough(tokens, 3):
                     return "verb_clause", tokens, None
+    if t.lemma_ in lex.speech or t.lemma_ in lex.judgement:
+        late = _clause_after_time(t)
+        if late is not None:
+            return "verb_clause", late, None
     as_clause = t.dep_ == "advcl" and any(
         m.dep_ == "mark" and m.lower_ == "as" for m in t.children
     )  # "As the Post reported, Y"
@@ -498,8 +502,9 @@ def _verb_content(
         None,
     )
     if prep is not None and not any(
-        c.dep_ == "pobj" and c.ent_type_ in _SETTING for c in prep.children
-    ):  # "spoke on Tuesday", "campaigned in Iowa": when and where, not what
+        c.dep_ == "pobj" and (c.ent_type_ in _SETTING or c.lemma_ in _OCCASIONS)
+        for c in prep.children
+    ):  # "spoke on Tuesday", "campaigned in Iowa", "said on a visit": when, where, how
         tokens = [x for c in prep.children if c.dep_ in ("pobj", "pcomp") for x in c.subtree]
         if _enough(tokens, 1):
             return "verb_prep", tokens, prep.i
@@ -507,6 +512,40 @@ def _verb_content(
 
 
 _SETTING = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC"})
+# nouns of the occasion or channel of speaking, not its topic: "said on a visit to Ramallah",
+# "spoke over the phone", "said on condition of anonymity", "told reporters on the sidelines"
+_OCCASIONS = frozenset(
+    {
+        "visit", "trip", "tour", "sideline", "sidelines", "condition", "phone", "telephone",
+        "television", "radio", "camera", "stage", "podium", "eve", "anniversary", "arrival",
+        "return", "occasion", "behalf", "air", "line", "way", "video", "videolink",
+    }
+)  # fmt: skip
+_TIME_NOUNS = frozenset(
+    {"time", "year", "day", "week", "month", "moment", "night", "morning", "evening", "weekend"}
+)
+
+
+def _clause_after_time(verb: Token) -> list[Token] | None:
+    """ "have warned for years that a day of reckoning is coming", "acknowledged at the time that
+    neon ...": the parse hangs the that-clause on the time phrase as if it described it."""
+    for c in verb.children:
+        if c.dep_ not in ("prep", "npadvmod") or c.i < verb.i:
+            continue
+        when = next((o for o in c.children if o.dep_ == "pobj"), None) if c.dep_ == "prep" else c
+        if when is None or not (when.ent_type_ in ("DATE", "TIME") or when.lemma_ in _TIME_NOUNS):
+            continue
+        for clause in when.children:
+            first = clause.left_edge
+            if (
+                clause.dep_ in ("acl", "relcl")
+                and first.lower_ == "that"
+                and first.i == when.right_edge.i - len(list(clause.subtree)) + 1
+                and any(x.dep_ in ("nsubj", "nsubjpass") for x in clause.children)
+            ):
+                tokens = [x for x in clause.subtree if x.i != first.i]
+                return tokens if _enough(tokens, 3) else None
+    return None
 
 
 # the plain reporting verbs that close a sentence in wire copy ("..., the ministry said")
@@ -546,7 +585,9 @@ def _final_cue(doc: Doc, t: Token, lex: Lexicon) -> list[Token] | None:
     rest = [x for x in doc[after : sent.end] if not x.is_punct]
     participle = next((i for i, x in enumerate(rest) if x.tag_ == "VBG"), len(rest))
     rest = rest[:participle]  # "..., noting that ...": a statement of its own follows
-    if len(rest) > 6 or any(x.pos_ in ("VERB", "AUX") for x in rest):
+    setting = {x.i for c in t.children if c.dep_ in ("prep", "npadvmod") for x in c.subtree}
+    most = 12 if all(x.i in setting for x in rest) else 6  # "on a visit to Ramallah in ..."
+    if len(rest) > most or any(x.pos_ in ("VERB", "AUX") for x in rest):
         return None
     if stop > sent.start and doc[stop - 1].text in (",", ";", ":", "—", "–"):
         return None  # punctuated text: the parse reads "Y, X said" itself, and this is not it
@@ -813,7 +854,14 @@ def agentless(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
                         )
                     )
             continue
-        if t.lemma_ not in lex.passive and t.lemma_ not in lex.speech:
+        if (
+            t.lemma_ not in lex.passive
+            and t.lemma_ not in lex.speech
+            and not (
+                (t.lemma_ in lex.objects or t.lemma_ in lex.judgement)
+                and any(c.dep_ == "agent" for c in t.children)
+            )
+        ):
             continue
         adjectival = (
             t.tag_ == "VBN"
@@ -834,11 +882,14 @@ def agentless(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
             cue_start = min(cue_start, t.head.i)  # "stands accused of"
         if agent is not None:
             pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
-            if pobj is None or not (comps or xcomp):
+            if pobj is None:
                 continue
-            tokens = [x for c in comps for x in c.subtree] or (
-                ([*subj.subtree] if subj is not None else []) + [*xcomp.subtree]  # type: ignore[union-attr]
-            )
+            if comps or xcomp:
+                tokens = [x for c in comps for x in c.subtree] or (
+                    ([*subj.subtree] if subj is not None else []) + [*xcomp.subtree]  # type: ignore[union-attr]
+                )
+            else:
+                tokens = _judged(t, subj, lex)
             content = pieces(doc, tokens, quotes)
             if content:
                 out.append(
@@ -883,6 +934,23 @@ def agentless(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
                 )
             )
     return out
+
+
+def _judged(verb: Token, subj: Token | None, lex: Lexicon) -> list[Token]:
+    """What a passive verb of describing or judging attributes: "X has been described as
+    'heartbreaking' by Y" (X and the description), "was criticized by Y for making Z" (the
+    reason). Empty for verbs that attribute nothing by themselves."""
+    if verb.lemma_ not in lex.objects and verb.lemma_ not in lex.judgement:
+        return []
+    tokens: list[Token] = []
+    for c in verb.children:
+        if c.i < verb.i:
+            continue
+        if c.dep_ in ("oprd", "attr") or (c.dep_ == "prep" and c.lower_ == "as"):
+            tokens.extend([*(subj.subtree if subj is not None else []), *c.subtree])
+        elif c.dep_ == "prep" and c.lower_ in ("for", "of"):
+            tokens.extend(x for o in c.children if o.dep_ in ("pobj", "pcomp") for x in o.subtree)
+    return sorted(set(tokens), key=lambda x: x.i)
 
 
 _LABEL = re.compile(r"([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ \t]+(?=\S)")

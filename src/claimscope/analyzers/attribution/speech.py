@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 from claimscope.analyzers.attribution.lexicon import Lexicon
 
 # rules that only find held positions and intentions (:mod:`.stances`)
-_ATTITUDE_RULES = frozenset({"adjective_clause", "noun_intention"})
+_ATTITUDE_RULES = frozenset({"adjective_clause", "noun_intention", "verb_as"})
 # verbs of intention, wish and cognition: the subject holds a view, says nothing
 _ATTITUDE_VERBS = frozenset(
     {

@@ -12,7 +12,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from claimscope.analyzers import text_of
-from claimscope.analyzers.attribution.lexicon import Lexicon
+from claimscope.analyzers.attribution.lexicon import Lexicon, can_speak, lexicon
 from claimscope.analyzers.attribution.quotes import Quote
 from claimscope.analyzers.attribution.rules import (
     Candidate,
@@ -26,6 +26,15 @@ from claimscope.analyzers.attribution.rules import (
 _POSSESSIVES = frozenset({"his", "her", "their", "our", "my"})
 _COPULAS = frozenset({"be", "feel", "remain", "become", "seem", "appear", "grow", "get", "stay"})
 _NO_SOURCE = frozenset({"it", "this", "that", "there", "what", "which"})
+# participles of feeling that the parse reads as passives: "is concerned (that)", "is convinced"
+_HELD = frozenset({"concern", "convince", "worry", "persuade", "satisfy", "disappoint", "alarm"})
+# verbs of seeing one thing as another: "experts regard New Zealand as the capital of ..."
+_VIEWING = frozenset({"regard", "see", "view", "consider", "perceive", "treat", "look"})
+# nouns of a count that a source puts at a figure: "put the death toll at 470000"
+_COUNTS = frozenset(
+    {"toll", "number", "figure", "total", "count", "tally", "cost", "estimate", "casualty"}
+)
+_PUTTING = frozenset({"put", "place", "peg", "set", "estimate"})
 
 
 def stance_adjectives(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
@@ -36,6 +45,27 @@ def stance_adjectives(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
     """
     out = []
     for t in doc:
+        if t.tag_ == "VBN" and t.lemma_ in _HELD and any(c.dep_ == "auxpass" for c in t.children):
+            # "The Press Council is concerned the laws would ...": the parse takes the adjective
+            # for a passive verb, the holder for its passive subject
+            clause = next((c for c in t.children if c.dep_ == "ccomp" and c.i > t.i), None)
+            subj = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
+            if clause is None or subj is None or subj.lower_ in _NO_SOURCE:
+                continue
+            content = pieces(doc, list(clause.subtree), quotes)
+            if content:
+                aux = min(c.i for c in t.children if c.dep_ == "auxpass")
+                out.append(
+                    Candidate(
+                        "adjective_clause",
+                        kind_of(text_of(doc), content, quotes),
+                        (doc[aux].idx, t.idx + len(t.text)),
+                        t.i,
+                        content,
+                        source=noun_phrase(subj),
+                    )
+                )
+            continue
         if t.dep_ != "acomp" or t.head.lemma_ not in _COPULAS:
             continue
         clause = next((c for c in t.children if c.dep_ == "ccomp" and c.i > t.i), None)
@@ -81,6 +111,18 @@ def stance_nouns(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]
         prep = next(
             (c for c in t.children if c.dep_ == "prep" and c.lower_ in lex.stance_preps), None
         )
+        tokens: list[Token] = []
+        if prep is not None:
+            tokens = [x for c in prep.children if c.dep_ in ("pobj", "pcomp") for x in c.subtree]
+        elif t.dep_ == "dobj" and t.right_edge.i + 1 < len(doc):
+            # "issued a plea for people to stay away": the parse hangs the phrase on the verb
+            nxt = doc[t.right_edge.i + 1]
+            if nxt.dep_ == "prep" and nxt.lower_ in ("for", "to") and nxt.head.i == t.head.i:
+                prep = nxt
+                tokens = [x for c in nxt.children if c.dep_ in ("pobj", "pcomp") for x in c.subtree]
+            elif nxt.dep_ == "mark" and nxt.lower_ == "for" and nxt.head.head.i == t.head.i:
+                prep = nxt  # "for people to stay away": a clause of its own
+                tokens = [x for x in nxt.head.subtree if x.i > nxt.i]
         if prep is None:
             continue
         owner = next((c for c in t.children if c.dep_ == "poss"), None)
@@ -88,7 +130,6 @@ def stance_nouns(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]
             owner = subject_of(t.head)
         if owner is None or not (speaker_like(owner) or owner.lower_ in _POSSESSIVES):
             continue  # "the first time ... an attack on Syria" has no one holding a view
-        tokens = [x for c in prep.children if c.dep_ in ("pobj", "pcomp") for x in c.subtree]
         content = pieces(doc, tokens, quotes)
         if not content:
             continue
@@ -231,3 +272,82 @@ def appeals(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
             )
         )
     return out
+
+
+def views(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
+    """ "Whale experts regard New Zealand as the stranding capital", "looking at the 1900s as the
+    neon century": a view its subject holds of something (an attitude, not speech).
+
+    The object and its "as" complement are the content; the subject must be able to hold a view.
+    """
+    out = []
+    for t in doc:
+        if t.lemma_ not in _VIEWING or t.pos_ != "VERB":
+            continue
+        obj = next((c for c in t.children if c.dep_ == "dobj" and c.i > t.i), None)
+        cue_end = t
+        if obj is None and t.lemma_ == "look":  # "looking at X as Y"
+            at = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "at"), None)
+            obj = next((c for c in at.children if c.dep_ == "pobj"), None) if at else None
+            cue_end = at if at is not None else t
+        if obj is None:
+            continue
+        as_ = next(
+            (c for c in t.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > obj.i),
+            None,
+        ) or next((c for c in obj.children if c.dep_ == "prep" and c.lower_ == "as"), None)
+        subj = subject_of(t)
+        if as_ is None or subj is None or subj.lower_ in _NO_SOURCE or not _holder(subj):
+            continue
+        tokens = sorted({*obj.subtree, *as_.subtree}, key=lambda x: x.i)
+        content = pieces(doc, tokens, quotes)
+        if not content:
+            continue
+        out.append(
+            Candidate(
+                "verb_as",
+                kind_of(text_of(doc), content, quotes),
+                (t.idx, cue_end.idx + len(cue_end.text)),
+                t.i,
+                content,
+                source=noun_phrase(subj),
+            )
+        )
+    return out
+
+
+def estimates(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
+    """ "The source put the death toll at 5 civilians": a figure its subject gives (speech)."""
+    out = []
+    for t in doc:
+        if t.lemma_ not in _PUTTING or t.pos_ != "VERB":
+            continue
+        obj = next((c for c in t.children if c.dep_ == "dobj" and c.i > t.i), None)
+        at = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "at"), None)
+        subj = subject_of(t)
+        if obj is None or at is None or subj is None or obj.lemma_ not in _COUNTS:
+            continue
+        if at.i < obj.i or not any(x.like_num for x in at.subtree):
+            continue
+        if subj.lower_ in _NO_SOURCE or not _holder(subj):
+            continue
+        tokens = sorted({*obj.subtree, *at.subtree}, key=lambda x: x.i)
+        content = pieces(doc, tokens, quotes)
+        if not content:
+            continue
+        out.append(
+            Candidate(
+                "verb_estimate",
+                kind_of(text_of(doc), content, quotes),
+                (t.idx, t.idx + len(t.text)),
+                t.i,
+                content,
+                source=noun_phrase(subj),
+            )
+        )
+    return out
+
+
+def _holder(subj: Token) -> bool:
+    """A subject that can hold a view or give a figure: a person, a body, a group, a document."""
+    return speaker_like(subj) or can_speak(subj.lemma_.lower(), lexicon())
