@@ -259,3 +259,70 @@ def test_fakes_datelines_and_numbers_are_not_voices(unit_id: str) -> None:
 def test_voice_categories_from_roles_and_names(nlp, text: str, category: str) -> None:  # type: ignore[no-untyped-def]
     a = _run(nlp, text)
     assert [v.category for v in a.voices] == [category], a.voices
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "source", "speech"),
+    [
+        (  # a view of one thing as another: an attitude
+            "Whale experts regard New Zealand as the stranding capital of the world.",
+            "New Zealand as the stranding capital",
+            "Whale experts",
+            False,
+        ),
+        (  # a figure a source gives
+            "The source earlier put the death toll at 5 civilians.",
+            "the death toll at 5 civilians",
+            "The source",
+            True,
+        ),
+        (  # a feeling the parse reads as a passive
+            "The Press Council is concerned the laws would crush investigative journalism.",
+            "the laws would crush",
+            "The Press Council",
+            False,
+        ),
+        (  # a judging verb in the passive, with its agent
+            "The address was criticized by the administration for making relations partisan.",
+            "making relations partisan",
+            "the administration",
+            True,
+        ),
+        (  # a that-clause the parse hangs on a time phrase
+            "Deficit hawks have warned for years that a day of reckoning is coming.",
+            "a day of reckoning is coming",
+            "Deficit hawks",
+            True,
+        ),
+        (  # a plea whose for-clause the parse hangs on the verb
+            "Fiona Parry issued a plea for people to stay away from the pills.",
+            "people to stay away",
+            "Fiona Parry",
+            True,
+        ),
+    ],
+)
+def test_attributions_found_on_unseen_news(  # type: ignore[no-untyped-def]
+    nlp, text: str, words: str, source: str, speech: bool
+) -> None:
+    a = _by_content(_run(nlp, text), words)
+    assert a.source is not None and a.source.text == source
+    assert a.speech is speech
+
+
+def test_occasion_of_speaking_is_not_content(nlp) -> None:  # type: ignore[no-untyped-def]
+    a = _run(
+        nlp, "Fabius who earlier spoke over the phone with the opposition called it a tragedy."
+    )
+    assert not any("phone" in c.text for x in a.attributions for c in x.content), a.attributions
+
+
+def test_title_case_headline_and_its_repeat_in_the_body(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Extremists in Syria Admit Killing 30 Alawites\n\n"
+        "6-09-2013 Extremists in Syria Admit Killing 30 Alawites. The group said the raid was "
+        "planned for weeks."
+    )
+    found = [x for x in _run(nlp, text).attributions if x.content[0].text == "Killing 30 Alawites"]
+    assert len(found) == 2, found
+    assert all(x.source is not None and x.source.text == "Extremists in Syria" for x in found)

@@ -70,6 +70,7 @@ def extract(doc: Doc, article: Article | None, entities: list[Entity]) -> list[A
     if not headlines and article is not None and not article.sections:
         first = _title_line(text)  # text given without structure: a short first line is a title
         headlines = [first] if first else []
+    headlines += _repeated_titles(text, headlines)
     for start, end in headlines:
         found += rules.headline(doc, start, end, quotes)
     for c in found:  # a piece trimmed to nothing (a lone quote mark) is not content
@@ -124,6 +125,20 @@ def _drop_nested_stances(found: list[rules.Candidate]) -> list[rules.Candidate]:
         for c in found
         if c.rule not in _WEAK_NESTED or not any(d is not c and inside(c, d) for d in found)
     ]
+
+
+def _repeated_titles(text: str, headlines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The headline written again at the top of the body, as scraped pages and wire copies
+    do ("20:22 Syrian Coalition Urges UN to ..."): a headline's statement there too."""
+    out = []
+    for start, end in headlines:
+        title = text[start:end].strip().rstrip(".")
+        if len(title.split()) < 4:
+            continue
+        at = text.find(title, end, end + 400 + len(title))
+        if at != -1:
+            out.append((at, at + len(title)))
+    return out
 
 
 def _title_line(text: str) -> tuple[int, int] | None:

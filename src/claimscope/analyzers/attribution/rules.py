@@ -738,7 +738,7 @@ def headline(doc: Doc, start: int, end: int, quotes: list[Quote]) -> list[Candid
         return []
     colons = [t for t in span if t.text == ":"]
     if not colons:
-        return _headline_tail(doc, span, quotes)
+        return _title_case_verb(doc, span, quotes) or _headline_tail(doc, span, quotes)
     colon = colons[-1]
     before = doc[span.start : colon.i]
     after = doc[colon.i + 1 : span.end]
@@ -752,14 +752,19 @@ def headline(doc: Doc, start: int, end: int, quotes: list[Quote]) -> list[Candid
 
 
 def _headline_candidate(
-    doc: Doc, cue: Token, source: SpacySpan, content_span: SpacySpan, quotes: list[Quote]
+    doc: Doc,
+    cue: Token,
+    source: SpacySpan,
+    content_span: SpacySpan,
+    quotes: list[Quote],
+    rule: str = "headline_colon",
 ) -> list[Candidate]:
     content = pieces(doc, content_span, quotes)
     if not content:
         return []
     return [
         Candidate(
-            rule="headline_colon",
+            rule=rule,
             kind="headline",
             cue=(cue.idx, cue.idx + len(cue.text)),
             cue_token=cue.i,
@@ -808,6 +813,32 @@ def _headline_tail(doc: Doc, span: SpacySpan, quotes: list[Quote]) -> list[Candi
     if len(content_span) < 3:
         return []
     return _headline_candidate(doc, cue, source, content_span, quotes)
+
+
+def _title_case_verb(doc: Doc, span: SpacySpan, quotes: list[Quote]) -> list[Candidate]:
+    """ "Syrian Coalition Urges UN to Relieve Deir Ezzor Residents", "Extremists in Syria Admit
+    Killing 30 Alawites": a headline in title case, where the tagger takes every word for a name
+    and the parse finds no verb. A verb of saying written as a present tense ("Urges", or "Admit"
+    after a plural) splits the headline into its source and what the source says."""
+    words = [t for t in span if t.is_alpha]
+    if len(words) < 4 or sum(t.text[:1].isupper() for t in words) < 0.8 * len(words):
+        return []
+    lex = lexicon()
+    verbs = lex.speech | lex.judgement
+    for t in span[1:-2]:
+        low = t.lower_
+        third = (low.endswith("s") and (low[:-1] in verbs or low[:-2] in verbs)) or (
+            low.endswith("ies") and low[:-3] + "y" in verbs
+        )
+        plural = low in verbs and any(x.tag_ in ("NNS", "NNPS") for x in doc[span.start : t.i])
+        if not (third or plural) or not t.text[:1].isupper():
+            continue
+        source = doc[span.start : t.i]
+        if len(source) > 6:
+            return []
+        content = doc[t.i + 1 : span.end]
+        return _headline_candidate(doc, t, source, content, quotes, rule="headline_verb")
+    return []
 
 
 def _is_name(span: SpacySpan) -> bool:
