@@ -103,6 +103,23 @@ def _speaker(analysis: Analysis, words: str) -> str | None:
             "the rules would be reviewed",
             "Parliament's Joint Committee on Banking and Finance",
         ),
+        (  # the people a counting head counts
+            "A number of analysts said the deal would collapse.",
+            "the deal would collapse",
+            "a number of analysts",
+        ),
+        (  # a role of someone a possessive pronoun refers to
+            "Opposition leader John Mbeki said he would return. "
+            "His spokesman said the leader was safe.",
+            "the leader was safe",
+            "spokesman for John Mbeki",
+        ),
+        (  # an acronym the article spells out in parentheses
+            "The National Defence Forces (NDF) command some 90000 fighters. "
+            "The NDF said two fighters were wounded.",
+            "two fighters were wounded",
+            "National Defence Forces",
+        ),
     ],
 )
 def test_speaker_resolution_classes(nlp, text: str, words: str, speaker: str) -> None:  # type: ignore[no-untyped-def]

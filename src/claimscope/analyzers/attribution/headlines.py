@@ -7,8 +7,9 @@ speaker of that class; so does this pass, after the body's speakers are resolved
 
 from __future__ import annotations
 
-from claimscope.knowledge import actors, outlets
-from claimscope.model import Attribution
+from claimscope.analyzers.attribution.lexicon import ORG_HEADS
+from claimscope.knowledge import actors, countries, outlets
+from claimscope.model import Attribution, Speaker
 
 # the class a headline's source word names, as the actor categories of ``knowledge/actors.toml``
 _CLASSES = {
@@ -42,10 +43,26 @@ def category_of(name: str) -> str | None:
     return next((c for c, p in kb.roles if p.search(name)), None)
 
 
+def _country_of(name: str) -> str | None:
+    """The country a speaker's name starts with: "Russian army", "Turkeys health ministry"."""
+    first = name.split()[0].lower() if name.split() else ""
+    names = countries().names
+    return names.get(first) or names.get(first.removesuffix("'s").removesuffix("s"))
+
+
 def resolve_headline_sources(attributions: list[Attribution], headline_end: int) -> None:
-    """Give a headline's class-word source the first body speaker of that class, in place."""
+    """Give a headline's class-word source the first body speaker of that class, in place.
+
+    A country as a headline's source ("Russia says 62 Syrian troops killed") is the body's first
+    speaking body of that country ("the Russian army said"), when the body names one.
+    """
     for a in attributions:
         if a.cue.start >= headline_end or a.source is None:
+            continue
+        if a.speaker is not None and a.speaker.type == "GPE":
+            body = _country_body(attributions, headline_end, a.speaker.name)
+            if body is not None:
+                a.speaker = body
             continue
         if a.speaker is not None and a.speaker.basis != "mention":
             continue
@@ -60,3 +77,22 @@ def resolve_headline_sources(attributions: list[Attribution], headline_end: int)
             if word in name.lower().split() or (wanted and category and wanted in category):
                 a.speaker = b.speaker.model_copy(update={"basis": "description"})
                 break
+
+
+def _country_body(
+    attributions: list[Attribution], headline_end: int, country: str
+) -> Speaker | None:
+    wanted = countries().names.get(country.lower())
+    if wanted is None:
+        return None
+    for b in attributions:
+        if b.cue.start < headline_end or b.speaker is None or not b.speech:
+            continue
+        words = b.speaker.name.split()
+        if (
+            len(words) >= 2
+            and words[-1].lower() in ORG_HEADS
+            and _country_of(b.speaker.name) == wanted
+        ):
+            return b.speaker.model_copy(update={"basis": "description"})
+    return None

@@ -171,7 +171,7 @@ def noun_phrase(token: Token) -> SpacySpan:
                 and c.head.i == token.i
                 and c.i > token.i
                 and c.lower_ in ("of", "to", "for", "at", "in", "from", "by")
-                and _names_org(c)
+                and (_names_org(c) or (c.lower_ == "of" and token.lemma_.lower() in QUANTITIES))
             ):
                 continue
             if c.dep_ == "appos" and any(x.text == "," for x in doc[min(c.i, t.i) : max(c.i, t.i)]):
@@ -203,6 +203,16 @@ def _after_dateline(doc: Doc, lo: int, hi: int) -> int:
         if (t.like_num or t.ent_type_ in _DATELINE or ":" in t.text) and doc[i + 1].pos_ == "PROPN":
             cut = i + 1
     return cut if cut is not None else lo
+
+
+# heads that count the people who speak: "a number of analysts", "hundreds of families"
+QUANTITIES = frozenset(
+    {
+        "number", "lot", "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands",
+        "majority", "minority", "handful", "couple", "few", "many", "some", "most", "several",
+        "all", "both", "each", "one", "two", "three", "four", "five", "group", "team", "panel",
+    }
+)  # fmt: skip
 
 
 def _names_org(prep: Token) -> bool:

@@ -40,7 +40,7 @@ from claimscope.analyzers.attribution.lexicon import (
 )
 from claimscope.analyzers.attribution.names import PARTICLES, NameIndex, fold, honorific
 from claimscope.analyzers.attribution.quotes import Quote, find_quotes, quote_at
-from claimscope.analyzers.attribution.rules import noun_phrase
+from claimscope.analyzers.attribution.rules import QUANTITIES, noun_phrase
 from claimscope.analyzers.entities import surname
 from claimscope.analyzers.entities.names import ORG_WORDS
 from claimscope.analyzers.time.find import WEEKDAYS
@@ -111,6 +111,7 @@ class Resolver:
             e.id: (e.name, [m.start for m in e.mentions]) for e in entities if e.type == "PERSON"
         }
         self.names = NameIndex(doc, people)
+        self.acronyms = acronyms(text_of(doc))
         self._countries = {e.name.casefold(): e for e in entities if e.type == "GPE"}
 
     # ---- what the document offers before any attribution
@@ -217,7 +218,10 @@ class Resolver:
             full = self.names.full_name(speaker.name, mention.start_char)  # "Fiona" -> Fiona Parry
             if full is not None and len(full.name) > len(speaker.name):
                 speaker = speaker.model_copy(update={"name": full.name})
-        if speaker.type == "ORG" and fold(speaker.name) == fold(_clean(mention.text)):
+        long = self._spelled_out(speaker.name)
+        if long != speaker.name:  # "the NDF official" -> "National Defence Forces official"
+            speaker = speaker.model_copy(update={"name": long})
+        elif speaker.type == "ORG" and fold(speaker.name) == fold(_clean(mention.text)):
             # "Parliament's Joint Committee" [on Intelligence and Security]: the source mention
             # stops at the head, the organisation's name does not
             speaker = speaker.model_copy(update={"name": _clean(_named_on(mention).text)})
@@ -236,6 +240,9 @@ class Resolver:
         root = mention.root
         if speaker.basis in ("pronoun", "joint", "apposition"):
             return True
+        counted = _counted(mention)
+        if counted is not None:
+            root = counted  # "a number of analysts": the analysts are who must be able to speak
         words = [w.strip(".,").lower() for w in speaker.name.split()]
         if not words or all(w in _CALENDAR or not any(c.isalpha() for c in w) for w in words):
             return False
@@ -265,6 +272,12 @@ class Resolver:
         joint = self._joint(mention)
         if joint is not None:
             return joint
+        counted = _counted(mention)
+        if counted is not None and can_speak(counted.lemma_.lower(), self.lex):
+            # "a number of analysts", "hundreds of families": the people counted speak
+            one = counted.lemma_.lower() in self.lex.anonymous or root.lower_ == "one"
+            typ = "anonymous" if one else "group"
+            return Speaker(name=_clean(mention.text), type=typ, basis="mention")
         if _definite(mention) and not any(c.dep_ == "poss" for c in root.children):
             # "the Russian space agency" after "Roscosmos, the Russian space agency": the name
             # the article gave that description in an apposition
@@ -344,12 +357,41 @@ class Resolver:
             found = self._description(mention, lemma)
             if found is not None:
                 return found
+        owned = self._owned(mention)
+        if owned is not None:
+            return owned
         if not owner and lemma in self.lex.anonymous:
             return Speaker(name=_clean(_described(mention).text), type="anonymous", basis="mention")
         typ = "ORG" if lemma in ORG_HEADS else self._type_of(root)
         ent = self._entity_id(root) if root.pos_ == "PROPN" else None  # "Russia's military"
         phrase = _described(mention) if root.pos_ == "NOUN" else mention
         return Speaker(name=_clean(phrase.text), entity=ent, type=typ, basis="mention")
+
+    def _spelled_out(self, name: str) -> str:
+        """A name with an acronym the article spells out replaced by the full name."""
+        if not self.acronyms:
+            return name
+        words = name.split()
+        out = [self.acronyms.get(w.strip(".,'’s"), w) if w.isupper() else w for w in words]
+        return " ".join(out)
+
+    def _owned(self, mention: SpacySpan) -> Speaker | None:
+        """ "his spokesman" -> "spokesman for Morgan Tsvangirai", "his office" -> "office of
+        Laurent Fabius": a role or body of someone a possessive pronoun refers to."""
+        root = mention.root
+        poss = next((c for c in root.children if c.dep_ == "poss" and c.pos_ == "PRON"), None)
+        lemma = root.lemma_.lower()
+        if poss is None or root.pos_ != "NOUN" or poss.lower_ not in _POSSESSOR_PRONOUNS:
+            return None
+        person = lemma in self.lex.roles or lemma in self.lex.anonymous
+        if not person and lemma not in ORG_HEADS:
+            return None
+        owner = self._pronoun(_POSSESSOR_PRONOUNS[poss.lower_], mention.start_char)
+        if owner is None:
+            return None
+        link = "for" if person else "of"
+        typ = "anonymous" if person else "ORG"
+        return Speaker(name=f"{root.text} {link} {owner.name}", type=typ, basis="description")
 
     def _joint(self, mention: SpacySpan) -> Speaker | None:
         """ "Damascus and Moscow", "France and Britain": one statement, several speakers."""
@@ -700,6 +742,47 @@ def _apposition_words(e: Entity, doc: Doc) -> set[str]:
             )
     nouns = person_nouns()
     return {w for w in words if w in nouns}
+
+
+_DEFINED = re.compile(
+    r"((?:[A-Z][\w'’.-]*\s+(?:(?:of|for|and|the|on|de|du|al|in)\s+)*){1,8}[A-Z][\w'’.-]*)"
+    r"\s*\((?:the\s+)?([A-Z][A-Z0-9&-]{1,9})\)"
+)
+
+
+def acronyms(text: str) -> dict[str, str]:
+    """Acronyms the article defines in parentheses: "National Defence Forces (NDF)".
+
+    The full name is taken from the capitalised words before the parenthesis, cut to start at the
+    word whose initial the acronym starts with (a sentence-initial "The" or "Syrias" is not in it).
+    """
+    found: dict[str, str] = {}
+    for m in _DEFINED.finditer(text):
+        long, short = m.group(1).split(), m.group(2)
+        starts = [i for i, w in enumerate(long) if w[:1] == short[:1]]
+        if not starts:
+            continue
+
+        # the start that leaves about as many capitalised words as the acronym has letters
+        capitals = [sum(w[:1].isupper() for w in long[i:]) for i in range(len(long))]
+        start = min(starts, key=lambda i: abs(capitals[i] - len(short)))
+        name = " ".join(long[start:])
+        if len(name.split()) >= 2:
+            found.setdefault(short, name)
+    return found
+
+
+_POSSESSOR_PRONOUNS = {"his": "he", "her": "she", "its": "it"}
+
+
+def _counted(mention: SpacySpan) -> Token | None:
+    """What a counting head counts: "analysts" in "a number of analysts"."""
+    root = mention.root
+    if root.lemma_.lower() not in QUANTITIES:
+        return None
+    of = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    return pobj if pobj is not None and mention.start <= pobj.i < mention.end else None
 
 
 def _described(mention: SpacySpan, most: int = 12) -> SpacySpan:
