@@ -103,6 +103,18 @@ def _speaker(analysis: Analysis, words: str) -> str | None:
             "the rules would be reviewed",
             "Parliament's Joint Committee on Banking and Finance",
         ),
+        (  # two people of one surname: the bare surname names the one introduced by it first
+            "Hori Ngata has buried whales for decades. Ngata and his son, Tama Robert Ngata, "
+            "were called in. Ngata said the whales were sick.",
+            "the whales were sick",
+            "Hori Ngata",
+        ),
+        (  # a joint speaker keeps the full name of its named member
+            "Hori Ngata has buried whales for decades. "
+            "Ngata and his family believe the oil could cure the trees.",
+            "the oil could cure the trees",
+            "Hori Ngata and his family",
+        ),
         (  # the people a counting head counts
             "A number of analysts said the deal would collapse.",
             "the deal would collapse",

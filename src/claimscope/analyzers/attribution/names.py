@@ -116,7 +116,34 @@ class NameIndex:
             ]
         if not hits:
             return None
+        people = _people(hits)
+        if len(people) > 1:
+            # two people of one surname ("Hori Parata" and his son "Te Kaurinui Robert Parata"):
+            # news names the one introduced first by the surname, the others by given names
+            first = min(people, key=lambda f: min(f.positions))
+            if min(first.positions) <= position:
+                return first
         return _nearest(hits, position)
+
+
+def _people(hits: list[FullName]) -> list[FullName]:
+    """Hits grouped by person: a shorter writing within a longer one ("Te Kaurinui Parata" in
+    "Te Kaurinui Robert Parata") is the same person, with both writings' positions."""
+    ordered = sorted(hits, key=lambda f: -len(f.name.split()))
+    people: list[FullName] = []
+    for f in ordered:
+        owner = next((p for p in people if _within(f.name, p.name)), None)
+        if owner is None:
+            people.append(FullName(f.name, list(f.positions), f.entity))
+        else:
+            owner.positions = sorted({*owner.positions, *f.positions})
+    return people
+
+
+def _within(short: str, full: str) -> bool:
+    """Whether the words of ``short`` occur in ``full`` in order (a subsequence)."""
+    rest = iter(fold(full).split())
+    return all(w in rest for w in fold(short).split())
 
 
 def _fullest(hits: list[FullName]) -> list[FullName]:
@@ -125,13 +152,7 @@ def _fullest(hits: list[FullName]) -> list[FullName]:
     if len(hits) < 2:
         return hits
     longest = max(hits, key=lambda f: len(f.name.split()))
-    full = fold(longest.name).split()
-
-    def within(f: FullName) -> bool:
-        rest = iter(full)
-        return all(w in rest for w in fold(f.name).split())  # in order, as a subsequence
-
-    return [longest] if all(within(f) for f in hits) else hits
+    return [longest] if all(_within(f.name, longest.name) for f in hits) else hits
 
 
 def _nearest(hits: list[FullName], position: int) -> FullName:

@@ -403,16 +403,20 @@ class Resolver:
             return None
         members: list[str] = []
         types = set()
+        name = _clean(mention.text)
         for h in heads:
             if h.pos_ == "PROPN":
                 sp = self._named(h)
                 members.append(sp.name)
                 types.add(sp.type)
+                run = self._name_run(h)
+                if sp.type == "PERSON" and sp.name != run and sp.name.endswith(" " + run):
+                    name = name.replace(run, sp.name, 1)  # "Parata and his family": which Parata
             else:
                 members.append(_clean(self.doc[h.left_edge.i : h.i + 1].text))
                 types.add(self._type_of(h))
         return Speaker(
-            name=_clean(mention.text),
+            name=name,
             type=types.pop() if len(types) == 1 else "group",
             basis="joint",
             members=members,
@@ -461,6 +465,11 @@ class Resolver:
         run = own = self._name_run(head)
         if e is not None and e.type == "PERSON":
             run = self._untitled(e.name)
+            if len(own.split()) == 1 and len(run.split()) > 1:
+                # a bare surname: which of the article's people of that surname it names
+                full = self.names.full_name(own, head.idx)
+                if full is not None:
+                    run = full.name
         if (e is None or e.type == "PERSON") and not org_hint:
             full = self.names.full_name(run, head.idx)
             if full is not None:
