@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from claimscope.corpus.engines.ray_engine import RayEngine, analyze_rows
+from claimscope.corpus.engines.ray_engine import RayEngine
+from claimscope.corpus.engines.rows import analyze_rows
 from claimscope.corpus.keys import article_key
 from claimscope.errors import ClaimscopeError
 from claimscope.ingest.records import FieldMap, read_csv
@@ -79,6 +80,21 @@ def _broken() -> Article:
     )
 
 
+def _over_long() -> Article:
+    """Longer than the parser's limit, but readable: it reached spaCy and broke its batch."""
+    return Article(id="long-1", text="word " * 200_010, source="test#long")
+
+
+# One record of each bad kind, each failing alone with its own reason (issue 17); the one with a
+# lone surrogate is analysed, the surrogate replaced.
+BAD = [
+    ("broken-key", _broken()),
+    ("long-key", _over_long()),
+    ("surrogate-key", Article(id="s", text="Officials said \ud800 it failed.", source="t#s")),
+]
+BAD_KEYS = {"broken-key", "long-key", "surrogate-key"}
+
+
 @pytest.fixture(scope="module")
 def ray_run(
     ray_instance: Any, fakes: list[tuple[str, Article]], tmp_path_factory: pytest.TempPathFactory
@@ -87,7 +103,7 @@ def ray_run(
     engine = RayEngine(
         actors=2, batch_size=8, output_dir=tmp_path_factory.mktemp("ray-out"), chunk_size=40
     )
-    items = [*fakes, ("broken-key", _broken())]
+    items = [*fakes, *BAD]
     results = list(engine.run(iter(items)))
     assert ray_instance.is_initialized(), "the engine shut down a Ray instance it did not start"
     return engine, results
@@ -105,8 +121,8 @@ def test_ray_engine_gives_the_same_rows_as_the_local_path(
     local = dict(
         zip((k for k, _ in fakes), analyze_many([a for _, a in fakes], nlp=nlp), strict=True)
     )
-    got = {k: r for k, r in results if k != "broken-key"}
-    assert len(results) == len(fakes) + 1, "each input comes back exactly once"
+    got = {k: r for k, r in results if k not in BAD_KEYS}
+    assert len(results) == len(fakes) + len(BAD), "each input comes back exactly once"
     assert got.keys() == local.keys()
     differing = [
         k
@@ -142,9 +158,14 @@ def test_a_broken_article_is_a_failure_and_its_batch_goes_on(
     failure = by_key["broken-key"]
     assert isinstance(failure, Failure)
     assert failure.stage == "analyze" and failure.source == "test#broken"
-    assert "could not be read on the Ray worker" in failure.reason
+    assert "could not be read in the worker" in failure.reason
     # It shared its chunk and batch with real articles, and they were analysed.
-    assert sum(isinstance(r, Analysis) for r in by_key.values()) == len(by_key) - 1
+    long = by_key["long-key"]
+    assert isinstance(long, Failure) and long.source == "test#long"
+    assert "over the limit of 1,000,000" in long.reason
+    surrogate = by_key["surrogate-key"]
+    assert isinstance(surrogate, Analysis) and "\ufffd" in surrogate.article.text
+    assert sum(isinstance(r, Analysis) for r in by_key.values()) == len(by_key) - 2
 
 
 def test_an_error_inside_the_pipeline_fails_only_its_article(

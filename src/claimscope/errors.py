@@ -13,3 +13,8 @@ class InputError(ClaimscopeError):
 
 class FetchError(ClaimscopeError):
     """A URL could not be fetched, or was refused (private address, size, type, time)."""
+
+
+class Busy(ClaimscopeError):
+    """Too much to do right now: an analysis ran out of its time, or waited too long for its
+    turn. Nothing is wrong with the input; a later try, or a smaller text, can succeed."""

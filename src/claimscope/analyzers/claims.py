@@ -26,7 +26,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from claimscope.analyzers import CLAIM_SECTIONS, checkworthiness, results, text_of, trimmed
+from claimscope.analyzers import (
+    CLAIM_SECTIONS,
+    Intervals,
+    checkworthiness,
+    results,
+    text_of,
+    trimmed,
+)
 from claimscope.analyzers.framing.lexicon import pattern
 from claimscope.model import Article, Attribution, Claim, Span
 
@@ -157,7 +164,8 @@ def _outlet_units(
 ) -> list[Unit]:
     """Clauses the article asserts itself: outside every attribution's cue, source and content."""
     footprint = _footprint(attributions)
-    cues = [(a.cue.start, a.cue.end) for a in attributions]
+    cue_index = Intervals((a.cue.start, a.cue.end, None) for a in attributions)
+    foot_index = Intervals((s, e, None) for s, e in footprint)
     out = []
     for sent in doc.sents:
         region = _clip(sent.start_char, sent.end_char, regions)
@@ -169,13 +177,16 @@ def _outlet_units(
             )
             if end <= start or _words(text_of(doc)[start:end]) < _MIN_WORDS:
                 continue
-            if any(s < end and start < e for s, e in cues):
+            if cue_index.overlapping(start, end):
                 # the clause reports a statement: its own-voice parts are the cue verb's adverbial
                 # clauses with a subject of their own, outside the content
                 for sub in _side_clauses(doc, start, end, footprint):
                     out.append(Unit(*sub, "outlet"))
                 continue
-            covered = sum(max(0, min(end, e) - max(start, s)) for s, e in footprint)
+            covered = sum(
+                max(0, min(end, e) - max(start, s))
+                for s, e, _ in foot_index.overlapping(start, end)
+            )
             if covered < (end - start) / 2 and _has_finite_verb(doc, start, end):
                 out.append(Unit(start, end, "outlet"))
     return out

@@ -39,7 +39,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from claimscope.analyzers import results, text_of
+from claimscope.analyzers import Intervals, results, text_of
 from claimscope.knowledge import countries
 from claimscope.knowledge.gazetteer import Candidate, Gazetteer, GeoPlace, gazetteer
 from claimscope.knowledge.placenames import ARTICLES, normalise, transliterate
@@ -520,17 +520,18 @@ def _widen_entities(text: str, linked: list[Mention], entities: list[Entity]) ->
     follows when it was the short form.
     """
     by_id = {e.id: e for e in entities}
+    index = Intervals(
+        (x.start, x.end, (o.id, i)) for o in entities for i, x in enumerate(o.mentions)
+    )
     for m in linked:
         e = by_id.get(m.entity) if m.entity else None
         if e is None:
             continue
-        others = any(
-            o is not e and any(x.start < m.end and m.start < x.end for x in o.mentions)
-            for o in entities
-        )
-        if others:
+        near = [key for _, _, key in index.overlapping(m.start, m.end)]
+        if any(owner != e.id for owner, _ in near):
             continue
-        for i, x in enumerate(e.mentions):
+        for _, i in near:
+            x = e.mentions[i]
             if m.start <= x.start and x.end <= m.end and (x.start, x.end) != (m.start, m.end):
                 wider = Span.of(text, m.start, m.end)
                 if e.name == x.text:

@@ -225,6 +225,11 @@ class CorpusStore:
 
     # -- writing ---------------------------------------------------------------------------------
 
+    def verify(self) -> None:
+        """Read the whole store: a damaged file fails now with one clear error (see
+        :meth:`Database.verify`)."""
+        self._db.verify()
+
     def put(
         self, key: str, analysis: Analysis, *, source: str | None = None, run: str | None = None
     ) -> None:

@@ -33,6 +33,20 @@ class StoreArgumentError(StoreError, ValueError):
     """A request the store cannot answer: an unknown table or format, a date that is not one."""
 
 
+_DAMAGE = ("corrupt", "checksum", "read enough bytes", "not a valid duckdb")
+
+
+def damaged(path: str, error: BaseException) -> str:
+    """The one-line message for a store file DuckDB cannot read or write."""
+    reason = " ".join(str(error).split())
+    if any(word in reason.lower() for word in _DAMAGE):
+        return (
+            f"{path}: the store file is damaged or truncated ({reason}); restore it from a "
+            "copy, or give a new file"
+        )
+    return f"cannot open {path}: {reason}"
+
+
 def is_postgres_url(target: str | Path) -> bool:
     return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
@@ -79,22 +93,51 @@ class Database:
             try:
                 self._duck = duckdb.connect(str(path))
             except duckdb.Error as e:
-                raise StoreError(f"cannot open {path}: {e}") from e
+                raise StoreError(damaged(str(path), e)) from e
 
     # -- statements ------------------------------------------------------------------------------
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        with self._lock:
+        with self._lock, self._damage():
             if self.backend == "duckdb":
                 self._duck.execute(sql, list(params))
             else:
                 self._pg.execute(_to_psycopg(sql), list(params))
 
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        with self._lock:
+        with self._lock, self._damage():
             if self.backend == "duckdb":
                 return [tuple(r) for r in self._duck.execute(sql, list(params)).fetchall()]
             return [tuple(r) for r in self._pg.execute(_to_psycopg(sql), list(params)).fetchall()]
+
+    @contextmanager
+    def _damage(self) -> Iterator[None]:
+        """A DuckDB file that is truncated or corrupt opens, and fails only when a query reaches
+        the damaged block: one clear error naming the file, not the driver's traceback."""
+        if self.backend != "duckdb":
+            yield
+            return
+        import duckdb
+
+        try:
+            yield
+        except (duckdb.IOException, duckdb.InternalException) as e:
+            raise StoreError(damaged(self.target, e)) from e
+
+    def verify(self) -> None:
+        """Read every row of every table, so that a damaged DuckDB file is found now (before a
+        server starts on it) rather than by the first query that reaches the damage."""
+        if self.backend != "duckdb":
+            return
+        tables = [
+            str(r[0])
+            for r in self.fetchall(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+            )
+        ]
+        for table in tables:
+            for _ in self.iterate(f'SELECT * FROM "{table}"'):
+                pass
 
     def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         rows = self.fetchall(sql, params)
@@ -106,7 +149,7 @@ class Database:
 
     def iterate(self, sql: str, params: Sequence[Any] = (), size: int = 5000) -> Iterator[Row]:
         """The rows of a query, fetched ``size`` at a time (a server-side cursor on PostgreSQL)."""
-        with self._lock:
+        with self._lock, self._damage():
             if self.backend == "duckdb":
                 cur = self._duck.execute(sql, list(params))
                 while rows := cur.fetchmany(size):
@@ -130,7 +173,7 @@ class Database:
         if not rows:
             return
         names = ", ".join(name for name, _ in columns)
-        with self._lock:
+        with self._lock, self._damage():
             if self.backend == "duckdb":
                 lists = [list(col) for col in zip(*rows, strict=True)]
                 select = ", ".join(f"unnest(CAST(? AS {kind}[]))" for _, kind in columns)

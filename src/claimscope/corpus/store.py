@@ -21,6 +21,7 @@ from types import TracebackType
 
 import duckdb
 
+from claimscope.corpus.db import StoreError, damaged
 from claimscope.model import Analysis
 
 _SCHEMA = """
@@ -68,9 +69,16 @@ class AnalysisStore:
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._con = duckdb.connect(str(path))
-        with self._lock:
-            self._con.execute(_SCHEMA)
+        try:
+            self._con = duckdb.connect(str(path))
+            with self._lock:
+                self._con.execute(_SCHEMA)
+                # read it all: a damaged file fails here, before a server starts on it
+                cursor = self._con.execute("SELECT * FROM analyses")
+                while cursor.fetchmany(1000):
+                    pass
+        except (duckdb.IOException, duckdb.InternalException) as e:
+            raise StoreError(damaged(str(path), e)) from e
 
     def put(self, analysis: Analysis) -> str:
         """Store (or replace) an analysis and return its id; the first creation time is kept."""

@@ -39,6 +39,7 @@ _SPECIAL = re.compile(
             rf"[ \n\r{_SPACES}]+",
             r"[\u200b-\u200d\u2060\ufeff\u00ad]",  # zero-width characters and soft hyphens
             r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]",  # control characters
+            "[\ud800-\udfff]",  # lone surrogates (from "\\ud800" in JSON): not encodable
         ]
     )
 )
@@ -196,6 +197,8 @@ class TextBuilder:
                 self._emit(_QUOTES[tok], m.start(), m.end())
             elif tok.isspace():
                 self._emit(" ", m.start(), m.end())
+            elif "\ud800" <= tok <= "\udfff":
+                self._emit("\ufffd", m.start(), m.end())  # one for one: offsets hold
             # invisible and control characters are dropped: they map to nothing
             pos = m.end()
         if end > pos:

@@ -11,6 +11,7 @@ for what is kept and ``removed`` for what was cut.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -181,9 +182,23 @@ def classify(original: str, blocks: list[Block]) -> None:
                 b.kind = "credit"
 
 
+DEFAULT_MAX_CHARS = 1_000_000  # spaCy's own limit: its parser needs about 1 GB per 100,000
+
+
+def max_chars() -> int:
+    """The longest article text analysed, in characters: ``$CLAIMSCOPE_MAX_CHARS`` or spaCy's
+    default limit. Longer texts are refused where the article is made, with this figure."""
+    raw = os.environ.get("CLAIMSCOPE_MAX_CHARS", "")
+    try:
+        return int(raw) if raw.strip() else DEFAULT_MAX_CHARS
+    except ValueError:
+        raise InputError(f"CLAIMSCOPE_MAX_CHARS must be a whole number, not {raw!r}") from None
+
+
 def content_id(text: str) -> str:
     """A stable id for an article from its analysed text (the corpus store keys on it too)."""
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+    # "surrogatepass": a text with a lone surrogate still gets an id (readers replace them)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
 def build_article(
@@ -248,6 +263,12 @@ def build_article(
     text = builder.text()
     if not text.strip():
         raise InputError(f"{source or 'input'}: no article text left after removing boilerplate")
+    limit = max_chars()
+    if len(text) > limit:
+        raise InputError(
+            f"{source or 'input'}: the text has {len(text):,} characters, over the limit of "
+            f"{limit:,} (split it, or raise the limit with --max-chars or CLAIMSCOPE_MAX_CHARS)"
+        )
     lang = language
     if lang is None:
         lang, prob = detect(text)

@@ -26,9 +26,14 @@ from claimscope import __version__
 from claimscope.corpus.corpus_store import CorpusStore, open_corpus
 from claimscope.corpus.keys import article_key
 from claimscope.corpus.store import AnalysisStore
-from claimscope.errors import ClaimscopeError
+from claimscope.errors import Busy, ClaimscopeError
 from claimscope.ingest.url import FetchOptions
 from claimscope.model import Analysis, Article, Failure
+
+# How long one request may hold the pipeline, and wait for its turn, before the server says it is
+# busy: a long or hostile text must not stall everyone else (issue 17).
+ANALYSIS_TIMEOUT = 120.0
+QUEUE_TIMEOUT = 60.0
 
 log = logging.getLogger("claimscope.web")
 
@@ -155,12 +160,36 @@ class Service:
     single statements, but a search or a cluster page is several statements that should see one
     state of the store, not a half-written article of a concurrent upload."""
 
-    def __init__(self, store: AnalysisStore, fetch: FetchOptions, corpus: CorpusStore) -> None:
+    def __init__(
+        self,
+        store: AnalysisStore,
+        fetch: FetchOptions,
+        corpus: CorpusStore,
+        *,
+        analysis_timeout: float = ANALYSIS_TIMEOUT,
+        queue_timeout: float = QUEUE_TIMEOUT,
+    ) -> None:
         self.store = store
         self.fetch = fetch
         self._corpus = corpus
         self._lock = threading.Lock()
         self._corpus_lock = threading.Lock()
+        self.analysis_timeout = analysis_timeout
+        self.queue_timeout = queue_timeout
+
+    @contextmanager
+    def pipeline(self) -> Iterator[None]:
+        """The pipeline, one request at a time; a request that waits past ``queue_timeout`` is
+        told the server is busy rather than left hanging."""
+        if not self._lock.acquire(timeout=self.queue_timeout):
+            raise Busy(
+                f"the server is busy with other analyses (waited {self.queue_timeout:g} s); "
+                "try again shortly"
+            )
+        try:
+            yield
+        finally:
+            self._lock.release()
 
     @contextmanager
     def corpus(self) -> Iterator[CorpusStore]:
@@ -171,8 +200,8 @@ class Service:
     def analyze(self, article: Article) -> tuple[str, Analysis]:
         from claimscope.pipeline import analyze
 
-        with self._lock:
-            analysis = analyze(article)
+        with self.pipeline():
+            analysis = analyze(article, timeout=self.analysis_timeout)
         key = self.store.put(analysis)
         with self.corpus() as corpus:
             corpus.put(article_key(article), analysis)
@@ -182,7 +211,7 @@ class Service:
         """Analyse and store a batch (one pipeline pass); failures stay in their place."""
         from claimscope.pipeline import analyze_many
 
-        with self._lock:
+        with self.pipeline():
             results = list(analyze_many(items))
         stored = [r if isinstance(r, Failure) else (self.store.put(r), r) for r in results]
         # The corpus key is the input article's, as `claimscope corpus run` computes it, so that a
@@ -221,6 +250,8 @@ def create_app(
     allow_private: bool = False,
     fetch: FetchOptions | None = None,
     corpus: str | Path | None = None,
+    analysis_timeout: float = ANALYSIS_TIMEOUT,
+    queue_timeout: float = QUEUE_TIMEOUT,
 ) -> FastAPI:
     """The app over the DuckDB file ``db_path``. URLs are fetched with ``fetch`` (default: the
     CLI's limits), private and loopback addresses refused unless ``allow_private``.
@@ -250,16 +281,20 @@ def create_app(
     store = AnalysisStore(db_path)
     try:
         corpus_store = open_corpus(db_path if corpus is None else corpus)
+        corpus_store.verify()  # a damaged store: refuse to start, with one clear error
     except BaseException:
         store.close()
         raise
-    app.state.service = Service(store, options, corpus_store)
+    app.state.service = Service(
+        store, options, corpus_store, analysis_timeout=analysis_timeout, queue_timeout=queue_timeout
+    )
 
     @app.exception_handler(ClaimscopeError)
     async def input_error(request: Request, exc: ClaimscopeError) -> Response:
+        status = 503 if isinstance(exc, Busy) else 400
         if _wants_html(request):
-            return pages.error_page(request, str(exc), 400)
-        return JSONResponse({"error": str(exc)}, status_code=400)
+            return pages.error_page(request, str(exc), status)
+        return JSONResponse({"error": str(exc)}, status_code=status)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -280,7 +315,7 @@ def create_app(
         )
 
     @app.get("/health", tags=["meta"])
-    def health() -> dict[str, Any]:
+    async def health() -> dict[str, Any]:  # on the event loop: no worker thread to wait for
         return {"status": "ok", "version": __version__}
 
     app.include_router(api.router)

@@ -89,21 +89,30 @@ async def analyze_form(
     # The pipeline is CPU-bound: run it off the event loop.
     from starlette.concurrency import run_in_threadpool
 
-    if file is not None and upload and is_corpus_upload(file.filename or "upload", upload):
+    if (
+        file is not None
+        and upload
+        and await run_in_threadpool(is_corpus_upload, file.filename or "upload", upload)
+    ):
         return await run_in_threadpool(
             _analyze_corpus, request, file.filename or "upload", upload, date, outlet
         )
-    article: Article
-    if text.strip():
-        article = article_from_text(text, published=date, outlet=outlet, title=title)
-    elif url.strip():
-        article = article_from_url(url, svc.fetch, published=date, outlet=outlet, title=title)
-    else:
-        assert file is not None
-        article = article_from_upload(
-            file.filename or "upload", upload, published=date, outlet=outlet, title=title
-        )
-    key, _ = await run_in_threadpool(svc.analyze, article)
+    name = (file.filename if file is not None else None) or "upload"
+
+    def read_and_analyze() -> str:
+        # Fetching a URL and reading an upload (decoding, HTML extraction) block too: all of it
+        # runs off the event loop, so that a slow host or a large file stalls no other request.
+        article: Article
+        if text.strip():
+            article = article_from_text(text, published=date, outlet=outlet, title=title)
+        elif url.strip():
+            article = article_from_url(url, svc.fetch, published=date, outlet=outlet, title=title)
+        else:
+            article = article_from_upload(name, upload, published=date, outlet=outlet, title=title)
+        key, _ = svc.analyze(article)
+        return key
+
+    key = await run_in_threadpool(read_and_analyze)
     return RedirectResponse(f"/a/{quote(key)}", status_code=303)
 
 

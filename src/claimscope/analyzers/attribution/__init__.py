@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from claimscope.analyzers import results, text_of
+from claimscope.analyzers import Intervals, results, text_of
 from claimscope.analyzers.attribution import rules, stances
 from claimscope.analyzers.attribution.headlines import resolve_headline_sources
 from claimscope.analyzers.attribution.lexicon import lexicon
@@ -120,11 +120,13 @@ def _drop_nested_stances(found: list[rules.Candidate]) -> list[rules.Candidate]:
         within = lambda a, b: any(s <= a and b <= e for s, e in covered)  # noqa: E731
         return within(*c.cue) and all(within(s, e) for s, e in c.content)
 
-    return [
-        c
-        for c in found
-        if c.rule not in _WEAK_NESTED or not any(d is not c and inside(c, d) for d in found)
-    ]
+    contents = Intervals((s, e, i) for i, d in enumerate(found) for s, e in d.content)
+
+    def nested(i: int, c: rules.Candidate) -> bool:
+        outers = {j for _, _, j in contents.covering(*c.cue) if j != i}
+        return any(inside(c, found[j]) for j in sorted(outers))
+
+    return [c for i, c in enumerate(found) if c.rule not in _WEAK_NESTED or not nested(i, c)]
 
 
 def _repeated_titles(text: str, headlines: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -157,18 +159,17 @@ def _dedupe(found: list[rules.Candidate]) -> list[rules.Candidate]:
         if prev is None or sum(e - s for s, e in c.content) > sum(e - s for s, e in prev.content):
             by_cue[c.cue_token] = c
     kept = list(by_cue.values())
+    cues = Intervals(
+        (o.cue[0], o.cue[0] + 1, i)
+        for i, o in enumerate(kept)
+        if o.source is not None and o.rule.startswith("verb_")
+    )
     out = []
     for c in kept:
         if c.rule == "according_to":
             # the clause it introduces has its own speaker: the according-to source relays it
-            inner = [
-                o
-                for o in kept
-                if o is not c
-                and o.source is not None
-                and o.rule.startswith("verb_")
-                and _overlaps(o.cue, c.content)
-            ]
+            hits = sorted({i for s, e in c.content for _, _, i in cues.overlapping(s, e)})
+            inner = [kept[i] for i in hits if kept[i] is not c]
             if inner:
                 for o in inner:
                     if c.source is not None:
@@ -176,10 +177,6 @@ def _dedupe(found: list[rules.Candidate]) -> list[rules.Candidate]:
                 continue
         out.append(c)
     return out
-
-
-def _overlaps(span: tuple[int, int], pieces: list[tuple[int, int]]) -> bool:
-    return any(s <= span[0] < e for s, e in pieces)
 
 
 def _assemble(
@@ -190,17 +187,18 @@ def _assemble(
     resolver = Resolver(doc, entities, lex, quotes)
     confidence = rule_confidence()
     out: list[Attribution] = []
+    contents = Intervals((s, e, j) for j, c in enumerate(found) for s, e in c.content)
     for i, c in enumerate(found, 1):
         speaker = None
         if c.source is not None:
             speaker = resolver.resolve(c.source)
         via = [_relay(resolver, v, text) for v in c.via]
         # nested: this cue sits inside another attribution's content, so that speaker relays it
-        for outer, attr in zip(found, out, strict=False):
+        earlier = sorted({j for _, _, j in contents.covering(c.cue[0], c.cue[0] + 1) if j < i - 1})
+        for outer, attr in ((found[j], out[j]) for j in earlier):
             if (
                 outer is not c
                 and attr.speaker is not None
-                and _overlaps(c.cue, outer.content)
                 and not any(r.name == attr.speaker.name for r in via)
             ):
                 via = [

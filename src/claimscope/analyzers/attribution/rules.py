@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from claimscope.analyzers import text_of
+from claimscope.analyzers import prose_tokens, text_of
 from claimscope.analyzers.attribution.lexicon import Lexicon, can_speak, lexicon
 from claimscope.analyzers.attribution.quotes import QUOTE_CHARS, Quote, quote_at
 
@@ -297,7 +297,7 @@ def _dated_subject(doc: Doc, subj: Token, verb: Token) -> Token:
 def verb_cues(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
     out = []
     verbs = lex.verbs
-    for t in doc:
+    for t in prose_tokens(doc):
         if t.pos_ not in ("VERB", "AUX"):
             continue
         if t.lemma_ not in verbs and not _that_clause(t):
@@ -709,7 +709,7 @@ def _relay(doc: Doc, verb: Token, quotes: list[Quote]) -> Candidate | None:
 
 def according_to(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
     out = []
-    for t in doc:
+    for t in prose_tokens(doc):
         if t.lower_ != "according" or t.i + 1 >= len(doc) or doc[t.i + 1].lower_ != "to":
             continue
         to = doc[t.i + 1]
@@ -859,7 +859,7 @@ def _is_name(span: SpacySpan) -> bool:
 
 def agentless(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
     out = []
-    for t in doc:
+    for t in prose_tokens(doc):
         if t.lower_ in lex.adverbs and t.dep_ == "advmod":
             head = t.head
             tokens = [x for x in head.subtree if x.i != t.i and x.sent == t.sent]
@@ -1042,7 +1042,7 @@ def colon_lists(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
     """
     out = []
     text = text_of(doc)
-    for t in doc:
+    for t in prose_tokens(doc):
         if t.lemma_ not in lex.speech or t.i + 1 >= len(doc) or doc[t.i + 1].text != ":":
             continue
         colon = doc[t.i + 1]
@@ -1079,7 +1079,7 @@ def colon_lists(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
 
 def noun_cues(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
     out = []
-    for t in doc:
+    for t in prose_tokens(doc):
         if t.pos_ != "NOUN" or t.lemma_ not in lex.nouns:
             continue
         clause = next(

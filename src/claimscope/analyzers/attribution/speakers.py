@@ -24,7 +24,9 @@ A mention that cannot be a speaker (a date, a number, an event noun such as "ass
 
 from __future__ import annotations
 
+import bisect
 import re
+from bisect import insort
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -77,6 +79,7 @@ _CALENDAR = frozenset(
     [*WEEKDAYS, *(d[:3] for d in WEEKDAYS), *_MONTHS, *(m[:3] for m in _MONTHS), "sept"]
 )
 PASSAGE_SENTENCES = 6  # how far back a pronoun looks for its referent
+LOOKBACK = 500  # referents a description or pronoun can reach back to (an article has far fewer)
 
 
 @dataclass
@@ -103,7 +106,10 @@ class Resolver:
             for m in e.mentions:
                 for i in range(m.start, m.end):
                     self._by_char.setdefault(i, e)
-        self.known: list[Known] = []
+        self.known: list[Known] = []  # in text order; add with _know
+        self._positions: list[int] = []
+        self._people: dict[str, list[Known]] = {}  # persons by surname (entities.surname)
+        self._by_role: dict[str, list[Known]] = {}  # persons by role word
         self.quotes = quotes if quotes is not None else find_quotes(text_of(doc))
         self._index_people()
         self._index_appositions()
@@ -127,7 +133,7 @@ class Resolver:
                 if span is None:
                     continue
                 roles = self._roles(span.root) | frozenset(extra)
-                self.known.append(
+                self._know(
                     Known(
                         Speaker(name=e.name, entity=e.id, type=e.type, basis="name"),
                         m.start,
@@ -143,7 +149,7 @@ class Resolver:
                 if roles and not self._entity_at(t, "PERSON"):
                     name = self._name_run(t)
                     if len(name.split()) >= 2 and not self._entity_at(t, "ORG"):
-                        self.known.append(
+                        self._know(
                             Known(
                                 Speaker(
                                     name=name,
@@ -157,7 +163,20 @@ class Resolver:
                                 subject=t.dep_ in ("nsubj", "nsubjpass"),
                             )
                         )
-        self.known.sort(key=lambda k: k.position)
+
+    def _know(self, k: Known) -> None:
+        """Add a referent in text order, with the indexes the lookups use (a scan of every
+        referent per mention would cost the square of the article's length)."""
+        at = bisect.bisect_right(self._positions, k.position)
+        self._positions.insert(at, k.position)
+        self.known.insert(at, k)
+        if k.speaker.type == "PERSON":
+            words = k.speaker.name.split()
+            if words:
+                by_word = self._people.setdefault(surname(k.speaker.name), [])
+                insort(by_word, k, key=lambda x: x.position)
+            for role in k.roles:
+                insort(self._by_role.setdefault(role, []), k, key=lambda x: x.position)
 
     def _roles(self, head: Token) -> frozenset[str]:
         """Role words in the mention a head stands for ("Foreign Minister", "Ambassador to ...")."""
@@ -227,12 +246,11 @@ class Resolver:
             speaker = speaker.model_copy(update={"name": _clean(_named_on(mention).text)})
         root = mention.root
         roles = frozenset(t.lemma_.lower() for t in mention if t.lemma_.lower() in self.lex.roles)
-        self.known.append(
+        self._know(
             Known(speaker, mention.start_char, root.lemma_.lower(), roles, spoke=True, subject=True)
         )
         if speaker.type == "PERSON" and speaker.basis == "name":
             self.names.add(speaker.name, mention.start_char, speaker.entity)
-        self.known.sort(key=lambda k: k.position)
         return speaker
 
     def _speakable(self, mention: SpacySpan, speaker: Speaker) -> bool:
@@ -262,7 +280,10 @@ class Resolver:
         return True
 
     def _before(self, position: int) -> list[Known]:
-        return [k for k in self.known if k.position < position]
+        """The referents before ``position``, the latest :data:`LOOKBACK` of them: what a
+        description or a pronoun can refer back to."""
+        at = bisect.bisect_left(self._positions, position)
+        return self.known[max(0, at - LOOKBACK) : at]
 
     def _resolve(self, mention: SpacySpan) -> Speaker | None:
         root = mention.root
@@ -450,11 +471,9 @@ class Resolver:
         if len(run) < 2:
             return None
         name = " ".join(run)
-        for k in self.known:
-            if k.speaker.type == "PERSON" and (
-                k.speaker.name == name or k.speaker.name.endswith(" " + run[-1])
-            ):
-                return _with_basis(k.speaker, "name")
+        for k in self._people.get(surname(run[-1]), []):
+            if k.speaker.name == name or len(k.speaker.name.split()) >= 2:
+                return _with_basis(k.speaker, "name")  # the first person of that surname
         return Speaker(name=name, type="PERSON", basis="name")
 
     def _named(
@@ -478,10 +497,8 @@ class Resolver:
                 word = surname(run)
                 people = {
                     k.speaker.name: k.speaker
-                    for k in self.known
-                    if k.speaker.type == "PERSON"
-                    and len(k.speaker.name.split()) >= 2
-                    and surname(k.speaker.name) == word
+                    for k in self._people.get(word, [])
+                    if len(k.speaker.name.split()) >= 2 and surname(k.speaker.name) == word
                 }
                 if len(people) == 1:
                     return _with_basis(next(iter(people.values())), "surname")
@@ -542,7 +559,7 @@ class Resolver:
 
     def _role(self, mention: SpacySpan, lemma: str) -> Speaker | None:
         """ "the ambassador", "the chief executive", "the mother": the person who carried it."""
-        people = [k for k in self.known if k.speaker.type == "PERSON" and lemma in k.roles]
+        people = self._by_role.get(lemma, [])
         if not people:
             return None
         before = [k for k in people if k.position < mention.start_char]

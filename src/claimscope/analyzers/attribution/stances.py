@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from claimscope.analyzers import text_of
+from claimscope.analyzers import prose_tokens, text_of
 from claimscope.analyzers.attribution.lexicon import Lexicon, can_speak, lexicon
 from claimscope.analyzers.attribution.quotes import Quote
 from claimscope.analyzers.attribution.rules import (
@@ -44,7 +44,7 @@ def stance_adjectives(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
     belief ("it is clear that ..." has no one holding it, and is left to the agentless rules).
     """
     out = []
-    for t in doc:
+    for t in prose_tokens(doc):
         if t.tag_ == "VBN" and t.lemma_ in _HELD and any(c.dep_ == "auxpass" for c in t.children):
             # "The Press Council is concerned the laws would ...": the parse takes the adjective
             # for a passive verb, the holder for its passive subject
@@ -98,7 +98,7 @@ def stance_nouns(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]
     so that "support for the bill grew" is not attributed to anyone.
     """
     out = []
-    for t in doc:
+    for t in prose_tokens(doc):
         if t.pos_ != "NOUN":
             continue
         if t.lemma_ in lex.intention_nouns:
@@ -184,7 +184,7 @@ def attitudes(doc: Doc, lex: Lexicon, quotes: list[Quote]) -> list[Candidate]:
     confidence it was holding the better hand"); the verb's subject holds the attitude.
     """
     out = []
-    for t in doc:
+    for t in prose_tokens(doc):
         if t.pos_ != "VERB" or t.lemma_ not in lex.attitude_verbs:
             continue
         noun = next((c for c in t.children if c.dep_ == "dobj"), None)
@@ -231,7 +231,7 @@ def appeals(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
     belongs to the cue ("called on Congress"), as annotators mark it.
     """
     out = []
-    for t in doc:
+    for t in prose_tokens(doc):
         if t.lemma_ not in _APPEALING or t.pos_ != "VERB":
             continue
         on = next(
@@ -281,7 +281,7 @@ def views(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
     The object and its "as" complement are the content; the subject must be able to hold a view.
     """
     out = []
-    for t in doc:
+    for t in prose_tokens(doc):
         if t.lemma_ not in _VIEWING or t.pos_ != "VERB":
             continue
         obj = next((c for c in t.children if c.dep_ == "dobj" and c.i > t.i), None)
@@ -319,7 +319,7 @@ def views(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
 def estimates(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
     """ "The source put the death toll at 5 civilians": a figure its subject gives (speech)."""
     out = []
-    for t in doc:
+    for t in prose_tokens(doc):
         if t.lemma_ not in _PUTTING or t.pos_ != "VERB":
             continue
         obj = next((c for c in t.children if c.dep_ == "dobj" and c.i > t.i), None)

@@ -35,15 +35,22 @@ class Group:
     alias: Alias | None = None
     owner: str | None = None  # the country an institution belongs to ("Russia")
     roles: list[str] = field(default_factory=list)
+    _name: tuple[int, int, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def name(self) -> str:
         # The fullest form used in the article: most words, then capitalised, then most
-        # characters, then first seen.
-        return max(
-            self.names,
-            key=lambda n: (len(n.split()), n[:1].isupper(), len(n), -self.names.index(n)),
-        )
+        # characters, then first seen. Names are only ever added: the choice is kept until one is
+        # (it is asked for at every comparison, and a group can have thousands of mentions).
+        key = (id(self.names), len(self.names))
+        if self._name is not None and self._name[:2] == key:
+            return self._name[2]
+        best = max(
+            enumerate(self.names),
+            key=lambda p: (len(p[1].split()), p[1][:1].isupper(), len(p[1]), -p[0]),
+        )[1]
+        self._name = (*key, best)
+        return best
 
 
 def _owner(doc: Doc, m: Mention) -> tuple[str | None, int]:

@@ -19,15 +19,28 @@ from claimscope.model import ActorFraming, Attribution, Entity, Finding, Voice
 LABELLING = frozenset({"name_calling", "scare_quotes"})  # words that label an actor
 
 
-def _entity_for(name: str, entities: list[Entity]) -> Entity | None:
-    low = name.lower()
-    for e in entities:
-        names = {e.name.lower(), *(m.text.lower() for m in e.mentions)}
-        if low in names or any(
-            n and n in low.split(" ") for n in names if " " not in n and len(n) > 3
-        ):
-            return e
-    return None
+class _Entities:
+    """Which entity a name refers to: the first entity (in the analyzer's order) whose name or a
+    mention is the name, or one of whose one-word names (over three letters) is a word of it.
+    Indexed once per article, where a scan of every entity per name would cost the square of
+    the article's length."""
+
+    def __init__(self, entities: list[Entity]) -> None:
+        self.entities = entities
+        self._whole: dict[str, int] = {}
+        self._word: dict[str, int] = {}
+        for i, e in enumerate(entities):
+            for n in {e.name.lower(), *(m.text.lower() for m in e.mentions)}:
+                self._whole.setdefault(n, i)
+                if n and " " not in n and len(n) > 3:
+                    self._word.setdefault(n, i)
+
+    def find(self, name: str) -> Entity | None:
+        low = name.lower()
+        hits = [self._word[w] for w in low.split(" ") if w in self._word]
+        if low in self._whole:
+            hits.append(self._whole[low])
+        return self.entities[min(hits)] if hits else None
 
 
 def framing_by_actor(
@@ -39,6 +52,7 @@ def framing_by_actor(
 ) -> list[ActorFraming]:
     rows: dict[str, ActorFraming] = {}
     distancing = markers().distancing
+    known = _Entities(entities)
     by_id = {a.id: a for a in attributions}
 
     def row(name: str, entity: str | None) -> ActorFraming:
@@ -58,13 +72,13 @@ def framing_by_actor(
                 r.distancing_cues += n
     for f in findings:
         if f.technique == "doubt":
-            for actor in _event_actors(doc, f, entities):
-                ent = _entity_for(actor, entities)
+            for actor in _event_actors(doc, f, known):
+                ent = known.find(actor)
                 r = row(ent.name if ent else actor, ent.id if ent else None)
                 r.hedged.append(f.text + (f" {f.target}" if f.target else ""))
                 r.findings.append(f.id)
         elif f.technique in LABELLING and f.target:
-            ent = _entity_for(f.target, entities)
+            ent = known.find(f.target)
             r = row(ent.name if ent else f.target, ent.id if ent else None)
             if f.text not in r.labels:
                 r.labels.append(f.text)
@@ -77,7 +91,7 @@ def framing_by_actor(
     return sorted(rows.values(), key=lambda r: (-r.statements, -len(r.labels) - len(r.hedged)))
 
 
-def _event_actors(doc: Doc, f: Finding, entities: list[Entity]) -> list[str]:
+def _event_actors(doc: Doc, f: Finding, known: _Entities) -> list[str]:
     """Whose event or goal a doubt is cast on: the named subject of its clause ("the US ...
     launched a strike with the purported goal of ..."). None when the clause names nobody."""
     span = doc.char_span(f.start, f.end, alignment_mode="expand")
@@ -89,13 +103,25 @@ def _event_actors(doc: Doc, f: Finding, entities: list[Entity]) -> list[str]:
     subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subj is None or subj.left_edge.i <= span.start <= subj.right_edge.i:
         return []
-    return [
-        e.text
-        for e in doc.ents
-        if subj.left_edge.i <= e.start
-        and e.end <= subj.right_edge.i + 1
-        and _entity_for(e.text, entities) is not None
-    ]
+    return [n for n in _names_within(doc, subj.left_edge.i, subj.right_edge.i + 1) if known.find(n)]
+
+
+def _names_within(doc: Doc, start: int, end: int) -> list[str]:
+    """The named entities wholly inside tokens ``[start, end)``, read from the tokens' entity tags
+    (``Doc.ents`` and ``Span.ents`` build every entity of the article each time)."""
+    out = []
+    i = start
+    while i < end:
+        if doc[i].ent_iob_ != "B":
+            i += 1
+            continue
+        j = i + 1
+        while j < len(doc) and doc[j].ent_iob_ == "I":
+            j += 1
+        if j <= end:
+            out.append(doc[i:j].text)
+        i = j
+    return out
 
 
 def unheard_actors(table: list[ActorFraming]) -> list[str]:

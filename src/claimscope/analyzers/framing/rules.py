@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from claimscope.analyzers import text_of
+from claimscope.analyzers import Intervals, text_of
 from claimscope.analyzers.attribution.quotes import Quote
 from claimscope.analyzers.framing.lexicon import FramingLexicon
 from claimscope.model import Attribution
@@ -80,7 +80,7 @@ def _phrase(head: Token, exclude: set[int]) -> tuple[str, tuple[int, int]] | Non
     if names and head.pos_ == "NOUN":
         # the White Helmets "aid group": the name, not the common noun it is filed under
         name = names[-1]
-        ent = next((e for e in head.doc.ents if e.start <= name.i < e.end), None)
+        ent = _entity_at(name)
         if ent is not None:
             return ent.text, (ent.start_char, ent.end_char)
         first = min([name, *(c for c in name.lefts if c.dep_ == "compound")], key=lambda t: t.i)
@@ -134,6 +134,21 @@ def target_of(doc: Doc, start: int, end: int) -> tuple[str, tuple[int, int]] | N
     return None
 
 
+def _entity_at(token: Token) -> SpacySpan | None:
+    """The named entity a token is part of, from the tokens' entity tags (``Doc.ents`` builds
+    every entity of the article each time it is read)."""
+    if not token.ent_iob_ or token.ent_iob_ == "O":
+        return None
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end]
+
+
 def _matches(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
     for m in pattern.finditer(text):
         yield m.start(), m.end()
@@ -141,11 +156,14 @@ def _matches(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
 
 def _in_name(doc: Doc, start: int, end: int) -> bool:
     """Part of a longer proper name ("Terrorist Screening Center"): a name, not a label."""
-    return any(
-        e.start_char <= start and end <= e.end_char and (e.end_char - e.start_char) > (end - start)
-        for e in doc.ents
-        if e.label_ in ("ORG", "FAC", "WORK_OF_ART", "LAW", "EVENT")
-    )
+    names = doc.user_data.get("claimscope_framing_names")
+    if names is None:  # ``doc.ents`` builds every span each time it is read: once per Doc
+        names = doc.user_data["claimscope_framing_names"] = Intervals(
+            (e.start_char, e.end_char, None)
+            for e in doc.ents
+            if e.label_ in ("ORG", "FAC", "WORK_OF_ART", "LAW", "EVENT")
+        )
+    return any(e - s > end - start for s, e, _ in names.covering(start, end))
 
 
 def _targeted(doc: Doc, technique: str, kind: str, start: int, end: int) -> Hit:

@@ -24,6 +24,8 @@ from typing import Literal
 
 from spacy.tokens import Doc
 
+from claimscope.analyzers import Intervals
+
 Kind = Literal["date", "month_day", "month", "year", "weekday", "relative", "ago", "anchored"]
 
 _MONTH_NAMES = {
@@ -141,8 +143,8 @@ def find(doc: Doc, text: str) -> list[Found]:
     Where two matches overlap the earlier, then the longer, wins: "September 12, 2018" over
     "September 12", "one week after" over "week".
     """
-    ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-    names = [(s, e) for s, e, label in ents if label in _NAMES]
+    ents = Intervals((e.start_char, e.end_char, e.label_) for e in doc.ents)
+    names = Intervals((e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in _NAMES)
     found = [
         *_dates(text),
         *_anchored(doc, text),
@@ -150,7 +152,7 @@ def find(doc: Doc, text: str) -> list[Found]:
         *[
             f
             for f in [*_relative(text), *_weekdays(text, ents), *_month_days(text), *_months(text)]
-            if not any(s < f.end and e > f.start for s, e in names)
+            if not names.overlapping(f.start, f.end)
         ],
         *_years(text, ents),
     ]
@@ -213,10 +215,10 @@ def _months(text: str) -> list[Found]:
     return out
 
 
-def _years(text: str, ents: list[tuple[int, int, str]]) -> list[Found]:
+def _years(text: str, ents: Intervals[str]) -> list[Found]:
     out = []
     for m in _YEAR_ALONE.finditer(text):
-        labels = {label for s, e, label in ents if s < m.end() and e > m.start()}
+        labels = {label for _, _, label in ents.overlapping(m.start(), m.end())}
         if labels & _NOT_TIMES:
             continue
         if "DATE" in labels or _YEAR_PREP.search(text, max(0, m.start() - 12), m.start()):
@@ -224,7 +226,7 @@ def _years(text: str, ents: list[tuple[int, int, str]]) -> list[Found]:
     return out
 
 
-def _weekdays(text: str, ents: list[tuple[int, int, str]]) -> list[Found]:
+def _weekdays(text: str, ents: Intervals[str]) -> list[Found]:
     out = []
     for m in _WEEKDAY.finditer(text):
         mod = m["mod"].lower() if m["mod"] else None
@@ -232,7 +234,7 @@ def _weekdays(text: str, ents: list[tuple[int, int, str]]) -> list[Found]:
             continue
         wd_start = m.start("wd")
         in_entity = any(
-            s < m.end("wd") and e > wd_start and label in ("DATE", "TIME") for s, e, label in ents
+            label in ("DATE", "TIME") for _, _, label in ents.overlapping(wd_start, m.end("wd"))
         )
         if not (in_entity or mod or _WEEKDAY_PREP.search(text, max(0, wd_start - 8), wd_start)):
             continue

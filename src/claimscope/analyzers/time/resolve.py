@@ -31,8 +31,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from dateutil.relativedelta import relativedelta
 from dateutil.relativedelta import weekday as rd_weekday
@@ -102,12 +103,21 @@ def resolve(doc: Doc, text: str, found: list[Found], published: str | None) -> l
     out: list[TimeExpression | None] = [None] * len(found)
     for i, f in enumerate(found):
         if f.kind != "anchored":
-            out[i] = _expression(text, f, _resolve(doc, f, pub, latest))
+            out[i] = _expression(text, f, _bounded(_resolve, doc, f, pub, latest))
     done = [t for t in out if t is not None]
     for i, f in enumerate(found):
         if f.kind == "anchored":
-            out[i] = _expression(text, f, _anchored(doc, text, f, done))
+            out[i] = _expression(text, f, _bounded(_anchored, doc, text, f, done))
     return [t for t in out if t is not None]
+
+
+def _bounded(resolver: Callable[..., Outcome], *args: Any) -> Outcome:
+    """A resolution, or unresolved when it falls outside the calendar (years 1 to 9999): "next
+    year" from a publication date of 9999-12-31 has no date to give."""
+    try:
+        return resolver(*args)
+    except (OverflowError, ValueError):
+        return Outcome(None, "unresolved", "falls outside the calendar (years 1 to 9999)")
 
 
 def _expression(text: str, f: Found, o: Outcome) -> TimeExpression:

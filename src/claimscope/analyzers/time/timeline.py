@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from claimscope.analyzers import text_of, trimmed
+from claimscope.analyzers import Intervals, text_of, trimmed
 from claimscope.model import Claim, Span, TimeExpression, TimelineEvent
 
 
@@ -23,11 +23,12 @@ def timeline(doc: Doc, times: list[TimeExpression], claims: list[Claim]) -> list
     text = text_of(doc)
     parsed = doc.has_annotation("SENT_START")
     events: list[tuple[tuple[str, str, int], TimelineEvent]] = []
+    claim_index = Intervals((c.start, c.end, c) for c in claims)
     for t in times:
         if t.value is None or t.basis == "unresolved":
             continue
         time = Span(start=t.start, end=t.end, text=t.text)
-        inside = [c for c in claims if c.start <= t.start and t.end <= c.end]
+        inside = [c for _, _, c in claim_index.covering(t.start, t.end)]
         if inside:
             c = min(inside, key=lambda c: c.end - c.start)
             events.append(_event(t, time, c.id, "contains", c.start, c.end, c.text))

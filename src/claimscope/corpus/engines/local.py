@@ -15,6 +15,7 @@ from itertools import islice
 from typing import Any
 
 from claimscope.corpus.engines import Result
+from claimscope.corpus.engines.rows import analyze_rows
 from claimscope.model import Analysis, Article, Failure
 
 _STATE: dict[str, Any] = {}
@@ -28,26 +29,7 @@ def _init(factchecks: str | None) -> None:
 
 def _analyze_chunk(chunk: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
     """(key, article JSON) in; (key, "analysis" | "failure", JSON) out, one per input."""
-    from claimscope.pipeline import analyze_many
-
-    keys = [k for k, _ in chunk]
-    articles = [Article.model_validate_json(a) for _, a in chunk]
-    out: list[tuple[str, str, str]] = []
-    try:
-        for key, result in zip(keys, analyze_many(articles, nlp=_STATE["nlp"]), strict=True):
-            kind = "analysis" if isinstance(result, Analysis) else "failure"
-            out.append((key, kind, result.model_dump_json()))
-    except Exception as e:  # a bug outside analyze_many's per-article guard: fail the chunk's rest
-        done = {k for k, _, _ in out}
-        for key, article in zip(keys, articles, strict=True):
-            if key not in done:
-                failure = Failure(
-                    source=article.source or article.id,
-                    reason=f"worker error: {e}",
-                    stage="analyze",
-                )
-                out.append((key, "failure", failure.model_dump_json()))
-    return out
+    return analyze_rows([k for k, _ in chunk], [a for _, a in chunk], _STATE["nlp"])
 
 
 def _decode(key: str, kind: str, data: str) -> Result:

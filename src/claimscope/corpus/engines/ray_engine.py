@@ -16,7 +16,6 @@ starts. See ``docs/ray.md`` for running on an existing cluster.
 from __future__ import annotations
 
 import inspect
-import json
 import logging
 import os
 import shutil
@@ -29,13 +28,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from claimscope.corpus.engines import Result
+from claimscope.corpus.engines.rows import Row, analyze_rows, one_line
 from claimscope.errors import ClaimscopeError
 from claimscope.model import Analysis, Article, Failure
 
 if TYPE_CHECKING:
-    from spacy.language import Language
+    pass
 
-__all__ = ["AnalyzeActor", "RayEngine", "analyze_rows"]
+__all__ = ["AnalyzeActor", "RayEngine"]
 
 COLUMNS = ("key", "kind", "json")
 CHUNK_SIZE = 10_000  # rows per Ray dataset: what the driver holds at once
@@ -45,75 +45,8 @@ ROWS_PER_FILE = 1_000  # rows per Parquet file, about
 ENV_PREFIX = "CLAIMSCOPE_"
 INSTALL_HINT = "install claimscope[ray] (pip install 'claimscope[ray]')"
 
-Row = tuple[str, str, str]  # key, kind, json
-
 
 # --- the worker side ------------------------------------------------------------------------------
-
-
-def _one_line(error: BaseException) -> str:
-    text = " ".join(str(error).split()) or type(error).__name__
-    return text if len(text) <= 500 else text[:497] + "..."
-
-
-def _source_of(key: str, article_json: str) -> str:
-    """What to name an article that could not even be read back: its source, id or key."""
-    try:
-        data = json.loads(article_json)
-    except ValueError:
-        return f"key {key}"
-    if isinstance(data, dict):
-        for field in ("source", "id"):
-            if isinstance(data.get(field), str) and data[field]:
-                return str(data[field])
-    return f"key {key}"
-
-
-def _row(key: str, result: Analysis | Failure) -> Row:
-    kind = "analysis" if isinstance(result, Analysis) else "failure"
-    return key, kind, result.model_dump_json()
-
-
-def analyze_rows(keys: list[str], articles: list[str], nlp: Language) -> list[Row]:
-    """Analyse one batch of ``(key, article JSON)`` rows: one ``(key, kind, json)`` row out per row in.
-
-    Nothing in one article can take the batch down: an article that does not validate is a
-    Failure; analyze_many turns an analyzer's error into a Failure; and should the pipeline itself
-    raise (outside analyze_many's per-article guard), the batch is analysed again one article at a
-    time, so only the article that raises becomes a Failure.
-    """
-    from claimscope.pipeline import analyze_many
-
-    out: dict[int, Row] = {}
-    good: list[tuple[int, str, Article]] = []
-    for i, (key, data) in enumerate(zip(keys, articles, strict=True)):
-        try:
-            good.append((i, key, Article.model_validate_json(data)))
-        except Exception as e:
-            failure = Failure(
-                source=_source_of(key, data),
-                reason=f"the article could not be read on the Ray worker: {_one_line(e)}",
-                stage="analyze",
-            )
-            out[i] = _row(key, failure)
-    try:
-        results = list(analyze_many([a for _, _, a in good], nlp=nlp))
-        if len(results) != len(good):
-            raise RuntimeError(f"{len(results)} results for {len(good)} articles")
-        for (i, key, _), result in zip(good, results, strict=True):
-            out[i] = _row(key, result)
-    except Exception:
-        for i, key, article in good:
-            try:
-                result = next(iter(analyze_many([article], nlp=nlp)))
-            except Exception as e:
-                result = Failure(
-                    source=article.source or article.id,
-                    reason=f"analysis error on the Ray worker: {_one_line(e)}",
-                    stage="analyze",
-                )
-            out[i] = _row(key, result)
-    return [out[i] for i in range(len(keys))]
 
 
 class AnalyzeActor:
@@ -256,9 +189,9 @@ class RayEngine:
         except (ConnectionError, RuntimeError, ValueError) as e:
             where = self.address or os.environ.get("RAY_ADDRESS")
             if not where:
-                raise ClaimscopeError(f"could not start Ray: {_one_line(e)}") from None
+                raise ClaimscopeError(f"could not start Ray: {one_line(e)}") from None
             raise ClaimscopeError(
-                f"could not join the Ray cluster at {where}: {_one_line(e)} (is the address "
+                f"could not join the Ray cluster at {where}: {one_line(e)} (is the address "
                 "right, and is this Ray the cluster's version? A cluster with token authentication "
                 "also needs RAY_AUTH_MODE=token and its token here: see docs/ray.md)"
             ) from None
