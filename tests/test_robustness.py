@@ -260,3 +260,88 @@ def test_a_damaged_store_is_one_clear_error_everywhere(tmp_path: Path) -> None:
             assert str(db) in str(e)
             damaged_somewhere += 1
     assert damaged_somewhere >= 3  # the server refuses to start on a damaged store
+
+
+def test_utf8_with_a_few_broken_bytes_stays_utf8() -> None:
+    """It was decoded whole as mac_latin2: every curly quote became mojibake."""
+    from claimscope.ingest.normalize import decode
+
+    data = "“We will not stop,” the minister said. Café owners agreed. ".encode() * 5
+    data = data[:40] + b"\xff\xfe" + data[40:]
+    text, notes = decode(data, what="story.txt")
+    assert "“We will not stop,”" in text and "Café" in text
+    assert any("invalid byte" in n for n in notes)
+    legacy = "Café crème, déjà vu".encode("cp1252")  # a legacy page still goes to detection
+    assert decode(legacy)[0] == "Café crème, déjà vu"
+
+
+def test_html_nested_deeper_than_libxml2s_limit_keeps_its_text() -> None:
+    from claimscope.ingest.html import read_html
+
+    html = (
+        "<html><body>"
+        + "<div>" * 300
+        + "<p>The minister said the talks had failed on Monday, officials confirmed.</p>"
+        + "</div>" * 300
+        + "</body></html>"
+    )
+    assert "talks had failed" in read_html(html.encode(), source="deep.html").text
+
+
+def test_one_nul_byte_does_not_make_a_text_binary() -> None:
+    from claimscope.ingest.normalize import decode
+
+    text, _ = decode(b"The minister said the talks failed.\x00 Officials agreed.")
+    assert "talks failed" in text
+    with pytest.raises(Exception, match="NUL bytes"):
+        decode(b"\x00\x01\x02\x00" * 100)
+
+
+def test_a_feed_with_a_long_doctype_is_read_as_a_feed() -> None:
+    from claimscope.ingest.auto import guess_format
+
+    entities = "".join(f'<!ENTITY e{i} "entity number {i}">\n' for i in range(200))
+    feed = (
+        f'<?xml version="1.0"?>\n<!DOCTYPE rss [\n{entities}]>\n'
+        "<rss version='2.0'><channel><title>T</title></channel></rss>"
+    ).encode()
+    assert len(feed) > 4096
+    assert guess_format("feed", feed[:65536]) == "feed"
+    assert guess_format("page", b"<?xml version='1.0'?><html><body>x</body></html>") == "html"
+
+
+def test_failed_lines_do_not_wrap_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
+    """Each failure is one line a script can grep, whatever its length."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / ("a-folder-name-that-pushes-the-line-past-eighty-columns-" * 2)
+    folder.mkdir()
+    batch = folder / "batch.jsonl"
+    rows = [
+        {"id": "good", "text": "The minister said the talks had failed."},
+        {"id": "empty", "text": "   "},
+    ]
+    batch.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "claimscope", "analyze", str(batch), "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    failed = [line for line in result.stderr.splitlines() if "failed:" in line]
+    assert len(failed) == 1 and f"{batch}#line 2" in failed[0], result.stderr
+
+
+def test_the_length_limit_is_a_cli_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from claimscope.cli import app
+
+    monkeypatch.delenv("CLAIMSCOPE_MAX_CHARS", raising=False)
+    story = tmp_path / "story.txt"
+    story.write_text("The minister said the talks had failed on Monday.", encoding="utf-8")
+    refused = CliRunner().invoke(app, ["analyze", str(story), "--max-chars", "20"])
+    assert refused.exit_code == 1 and "over the limit of 20" in refused.output
+    monkeypatch.delenv("CLAIMSCOPE_MAX_CHARS", raising=False)
+    assert CliRunner().invoke(app, ["analyze", str(story), "--max-chars", "500"]).exit_code == 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -31,7 +32,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one line per message, piped or not
 
 # Exit codes: 0 all went through; 1 nothing could be analysed (or a usage error); 3 a batch ran but
 # some articles failed (they are listed, and written to --failures when given).
@@ -113,6 +114,14 @@ def analyze(
     max_bytes: Annotated[
         int, typer.Option(help="Size limit for one input or article, in bytes.")
     ] = DEFAULT_MAX_BYTES,
+    max_chars: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Longest article text analysed, in characters (default 1,000,000, spaCy's "
+            "limit; the parser needs about 1 GB per 100,000 more).",
+        ),
+    ] = None,
     timeout: Annotated[
         float, typer.Option(help="Time limit for fetching a URL, in seconds.")
     ] = 20.0,
@@ -138,6 +147,8 @@ def analyze(
     ] = None,
 ) -> None:
     """Analyse an article (or every article in a JSONL/CSV/WARC/feed file) and write the result."""
+    if max_chars is not None:
+        os.environ["CLAIMSCOPE_MAX_CHARS"] = str(max_chars)
     from claimscope.ingest.auto import ReadOptions, is_corpus, read
     from claimscope.ingest.records import FieldMap
     from claimscope.ingest.url import FetchOptions

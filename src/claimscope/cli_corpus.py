@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -30,7 +31,7 @@ from claimscope.errors import ClaimscopeError
 # Exit codes as in claimscope.cli (not imported from it: that module imports this one).
 EXIT_ERROR = 1
 EXIT_PARTIAL = 3
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one line per message, piped or not
 
 
 def _fail(message: str) -> typer.Exit:
@@ -127,9 +128,19 @@ def corpus_run(
     factchecks: Annotated[
         Path | None, typer.Option(help="Fact-check store to match claims against.")
     ] = None,
+    max_chars: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Longest article text analysed, in characters (default 1,000,000, spaCy's "
+            "limit; the parser needs about 1 GB per 100,000 more).",
+        ),
+    ] = None,
 ) -> None:
     """Analyse every article of INPUTS into the store. Re-running skips what is stored; a killed
     run picks up where it stopped. Failures are stored and listed by `corpus failures`."""
+    if max_chars is not None:
+        os.environ["CLAIMSCOPE_MAX_CHARS"] = str(max_chars)  # worker processes read it too
     from claimscope.corpus import run as corpus
     from claimscope.ingest.auto import ReadOptions
     from claimscope.ingest.records import FieldMap

@@ -59,6 +59,9 @@ READABLE_SUFFIXES: tuple[str, ...] = (
 )
 
 
+_SNIFF = 65536  # bytes read to tell a file's format (a feed's DOCTYPE can be long)
+
+
 def guess_format(name: str, head: bytes) -> str:
     """The reader for a file, from its name, else from its first bytes."""
     lower = name.lower()
@@ -70,11 +73,38 @@ def guess_format(name: str, head: bytes) -> str:
         return "warc"
     if start.startswith((b"<!doctype html", b"<html")) or b"<body" in start:
         return "html"
-    if start.startswith(b"<?xml") or start.startswith((b"<rss", b"<feed")):
-        return "feed" if re.search(rb"<(rss|feed|rdf:rdf)\b", head[:4096].lower()) else "html"
+    if start.startswith((b"<?xml", b"<rss", b"<feed", b"<!doctype rss", b"<!--")):
+        return "feed" if _root_element(head) in (b"rss", b"feed", b"rdf:rdf") else "html"
     if start.startswith(b"{"):
         return "jsonl"
     return "text"
+
+
+def _root_element(head: bytes) -> bytes | None:
+    """The name of the document's first element, past the XML declaration, comments, processing
+    instructions and a DOCTYPE of any length (an internal subset can run past the first 4 KB)."""
+    i, n = 0, len(head)
+    while i < n:
+        j = head.find(b"<", i)
+        if j == -1:
+            return None
+        if head.startswith(b"<?", j):
+            end = head.find(b"?>", j)
+            i = n if end == -1 else end + 2
+        elif head.startswith(b"<!--", j):
+            end = head.find(b"-->", j)
+            i = n if end == -1 else end + 3
+        elif head.startswith(b"<!", j):  # DOCTYPE, with an internal subset in [...]
+            bracket = head.find(b"[", j)
+            close = head.find(b">", j)
+            if bracket != -1 and (close == -1 or bracket < close):
+                end = head.find(b"]", bracket)
+                close = head.find(b">", end) if end != -1 else -1
+            i = n if close == -1 else close + 1
+        else:
+            m = re.match(rb"<([A-Za-z][\w:.-]*)", head[j:])
+            return m.group(1).lower() if m else None
+    return None
 
 
 def is_corpus(spec: str, options: ReadOptions) -> bool:
@@ -106,7 +136,7 @@ def read(spec: str, options: ReadOptions | None = None) -> Iterator[Article | Fa
             return
         data = read_bytes(path, opts.max_bytes)
         name = str(path)
-    fmt = opts.format if opts.format != "auto" else guess_format(name, data[:4096])
+    fmt = opts.format if opts.format != "auto" else guess_format(name, data[:_SNIFF])
     if fmt in CORPUS_FORMATS:
         raise InputError(f"{name}: {fmt} input must be a file, not standard input")
     yield _single(data, fmt, name, opts, meta)
@@ -118,7 +148,7 @@ def _head(path: Path) -> bytes:
     if path.is_dir():
         raise InputError(f"{path}: is a directory")
     with path.open("rb") as f:
-        return f.read(4096)
+        return f.read(_SNIFF)
 
 
 def _single(data: bytes, fmt: str, name: str, opts: ReadOptions, meta: dict[str, str]) -> Article:

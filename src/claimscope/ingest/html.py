@@ -127,6 +127,18 @@ def _parse(markup: str) -> Any:
     return None
 
 
+def _parse_deep(markup: str) -> Any:
+    """The lxml tree of a page nested deeper than libxml2's default limit of 256 levels."""
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(huge_tree=True, remove_comments=True)
+    try:
+        tree = lxml.html.document_fromstring(markup, parser=parser)
+    except Exception:  # lxml raises various things on broken input
+        return None
+    return tree if tree is not None and len(tree) else None
+
+
 _BLOCK_TAGS = frozenset(
     {
         *("address", "article", "aside", "blockquote", "dl", "div", "figure", "footer", "form"),
@@ -348,6 +360,11 @@ def read_html(
 
     tree = _parse(markup)
     extraction = _main_text(_unwrap_layout_tables(tree), url) if tree is not None else None
+    if extraction is None:
+        # libxml2 stops at 256 levels of nesting: a page nested deeper loses its text, unless
+        # parsed with its "huge" option
+        tree = _parse_deep(markup)
+        extraction = _main_text(_unwrap_layout_tables(tree), url) if tree is not None else None
     if extraction is None:
         raise InputError(f"{where}: HTML has no main text")
     if extraction.method != "main":

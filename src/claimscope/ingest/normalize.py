@@ -91,7 +91,7 @@ def sniff_binary(data: bytes) -> str | None:
     if any(data.startswith(bom) for bom, _ in BOMS):
         return None
     head = data[:8192]
-    if b"\x00" in head:
+    if head.count(b"\x00") > max(2, len(head) // 1000):  # a stray NUL is dropped, not binary
         return "binary data (it contains NUL bytes)"
     controls = sum(1 for b in head if b < 9 or 13 < b < 32)
     if head and controls / len(head) > 0.05:
@@ -135,6 +135,11 @@ def decode(
         return data.decode("utf-8"), notes
     except UnicodeDecodeError:
         pass
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        text, bad = mostly
+        notes.append(f"{what} is UTF-8 with {bad} invalid byte sequence(s), replaced by U+FFFD")
+        return text, notes
     from charset_normalizer import from_bytes
 
     matches = from_bytes(data)
@@ -148,6 +153,19 @@ def decode(
         best = western
     notes.append(f"{what} was not valid UTF-8; decoded as {best.encoding} (detected)")
     return str(best), notes
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
+    """UTF-8 with a few broken bytes (a truncated copy, one bad paste): the text, with the broken
+    sequences replaced, and how many there were; None when the bytes are not mostly UTF-8.
+
+    Valid multi-byte characters (curly quotes, accents) outnumbering the broken sequences say
+    UTF-8; a legacy code page decodes to broken sequences only, and goes to detection.
+    """
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    good = sum(1 for ch in text if ord(ch) > 127 and ch != "\ufffd")
+    return (text, bad) if bad and good >= 2 * bad else None
 
 
 class TextBuilder:
