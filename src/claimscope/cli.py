@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from claimscope import __version__
+from claimscope.cli_corpus import MaxChars
 from claimscope.errors import ClaimscopeError
 from claimscope.ingest.normalize import DEFAULT_MAX_BYTES
 from claimscope.model import Analysis, Article, Failure
@@ -114,14 +115,7 @@ def analyze(
     max_bytes: Annotated[
         int, typer.Option(help="Size limit for one input or article, in bytes.")
     ] = DEFAULT_MAX_BYTES,
-    max_chars: Annotated[
-        int | None,
-        typer.Option(
-            min=1,
-            help="Longest article text analysed, in characters (default 1,000,000, spaCy's "
-            "limit; the parser needs about 1 GB per 100,000 more).",
-        ),
-    ] = None,
+    max_chars: MaxChars = None,
     timeout: Annotated[
         float, typer.Option(help="Time limit for fetching a URL, in seconds.")
     ] = 20.0,

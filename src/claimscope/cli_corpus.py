@@ -31,7 +31,17 @@ from claimscope.errors import ClaimscopeError
 # Exit codes as in claimscope.cli (not imported from it: that module imports this one).
 EXIT_ERROR = 1
 EXIT_PARTIAL = 3
-err = Console(stderr=True, soft_wrap=True)  # one line per message, piped or not
+err = Console(stderr=True, soft_wrap=True)
+
+# The longest article text analysed (sets $CLAIMSCOPE_MAX_CHARS, which worker processes read too).
+MaxChars = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        help="Longest article text analysed, in characters (default 1,000,000, spaCy's "
+        "limit; the parser needs about 1 GB per 100,000 more).",
+    ),
+]  # one line per message, piped or not
 
 
 def _fail(message: str) -> typer.Exit:
@@ -128,14 +138,7 @@ def corpus_run(
     factchecks: Annotated[
         Path | None, typer.Option(help="Fact-check store to match claims against.")
     ] = None,
-    max_chars: Annotated[
-        int | None,
-        typer.Option(
-            min=1,
-            help="Longest article text analysed, in characters (default 1,000,000, spaCy's "
-            "limit; the parser needs about 1 GB per 100,000 more).",
-        ),
-    ] = None,
+    max_chars: MaxChars = None,
 ) -> None:
     """Analyse every article of INPUTS into the store. Re-running skips what is stored; a killed
     run picks up where it stopped. Failures are stored and listed by `corpus failures`."""

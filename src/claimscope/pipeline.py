@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from claimscope.analyzers.time import latest_full_date
-from claimscope.errors import Busy, InputError
 from claimscope.ingest.text import max_chars, read_text
 from claimscope.model import Analysis, Article, Failure
 
@@ -36,18 +34,8 @@ def _coerce(article: Article | str) -> Article:
     return read_text(article, source="<string>") if isinstance(article, str) else article
 
 
-def analyze(
-    article: Article | str, *, nlp: Language | None = None, timeout: float | None = None
-) -> Analysis:
-    """Analyse one article (or pasted text) and return the contract document.
-
-    With ``timeout`` (seconds), the analysis stops with :class:`~claimscope.errors.Busy` once
-    that much time has passed, checked between pipeline components: a server bounds the time one
-    request holds the pipeline (each component is linear in the text, so the overrun is one
-    component's share).
-    """
-    if timeout is not None:
-        return _analyze_within(_coerce(article), _pipeline(nlp), timeout)
+def analyze(article: Article | str, *, nlp: Language | None = None) -> Analysis:
+    """Analyse one article (or pasted text) and return the contract document."""
     result = next(iter(analyze_many([_coerce(article)], nlp=nlp)))
     if isinstance(result, Failure):  # only possible through a bug in an analyzer
         raise RuntimeError(result.reason)
@@ -112,23 +100,6 @@ def _analyze_batch(
     for result in out:
         assert result is not None
         yield result
-
-
-def _analyze_within(article: Article, pipeline: Language, timeout: float) -> Analysis:
-    if article.language != ENGLISH:
-        return _unanalysed(article)
-    doc = _make_doc(pipeline, article)
-    if isinstance(doc, Failure):
-        raise InputError(doc.reason)
-    deadline = time.monotonic() + timeout
-    for name, proc in pipeline.pipeline:
-        if time.monotonic() > deadline:
-            raise Busy(
-                f"the analysis took longer than {timeout:g} s and was stopped (before {name}); "
-                f"the text has {len(article.text):,} characters: try a shorter one"
-            )
-        doc = proc(doc)
-    return analysis_from_doc(doc)
 
 
 def _make_doc(pipeline: Language, article: Article) -> Doc | Failure:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Awaitable, Callable, Iterator, MutableMapping
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +26,10 @@ from claimscope import __version__
 from claimscope.corpus.corpus_store import CorpusStore, open_corpus
 from claimscope.corpus.keys import article_key
 from claimscope.corpus.store import AnalysisStore
-from claimscope.errors import Busy, ClaimscopeError
+from claimscope.errors import Busy, ClaimscopeError, InputError
 from claimscope.ingest.url import FetchOptions
 from claimscope.model import Analysis, Article, Failure
+from claimscope.web.worker import AnalysisWorker
 
 # How long one request may hold the pipeline, and wait for its turn, before the server says it is
 # busy: a long or hostile text must not stall everyone else (issue 17).
@@ -176,6 +177,7 @@ class Service:
         self._corpus_lock = threading.Lock()
         self.analysis_timeout = analysis_timeout
         self.queue_timeout = queue_timeout
+        self.worker = AnalysisWorker()
 
     @contextmanager
     def pipeline(self) -> Iterator[None]:
@@ -198,10 +200,11 @@ class Service:
             yield self._corpus
 
     def analyze(self, article: Article) -> tuple[str, Analysis]:
-        from claimscope.pipeline import analyze
-
         with self.pipeline():
-            analysis = analyze(article, timeout=self.analysis_timeout)
+            [result] = self.worker.analyze([article], self.analysis_timeout)
+        if isinstance(result, Failure):
+            raise InputError(f"{result.source}: {result.reason}")
+        analysis = result
         key = self.store.put(analysis)
         with self.corpus() as corpus:
             corpus.put(article_key(article), analysis)
@@ -209,10 +212,12 @@ class Service:
 
     def analyze_many(self, items: list[Article | Failure]) -> list[tuple[str, Analysis] | Failure]:
         """Analyse and store a batch (one pipeline pass); failures stay in their place."""
-        from claimscope.pipeline import analyze_many
-
+        articles = [item for item in items if isinstance(item, Article)]
         with self.pipeline():
-            results = list(analyze_many(items))
+            analysed = iter(
+                self.worker.analyze(articles, self.analysis_timeout * max(1, len(articles)))
+            )
+        results = [item if isinstance(item, Failure) else next(analysed) for item in items]
         stored = [r if isinstance(r, Failure) else (self.store.put(r), r) for r in results]
         # The corpus key is the input article's, as `claimscope corpus run` computes it, so that a
         # run over the same file later finds these articles stored.
@@ -233,6 +238,14 @@ class Service:
 
             return Path(tempfile.gettempdir())
         return self.store.path.parent
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    service: Service | None = getattr(app.state, "service", None)
+    if service is not None:
+        service.worker.close()  # the analysis process ends with the server
 
 
 def service(request: Request) -> Service:
@@ -277,6 +290,7 @@ def create_app(
         docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN; the CSP forbids that
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        lifespan=_lifespan,
     )
     store = AnalysisStore(db_path)
     try:

@@ -299,20 +299,10 @@ def views(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
         subj = subject_of(t)
         if as_ is None or subj is None or subj.lower_ in _NO_SOURCE or not _holder(subj):
             continue
-        tokens = sorted({*obj.subtree, *as_.subtree}, key=lambda x: x.i)
-        content = pieces(doc, tokens, quotes)
-        if not content:
-            continue
-        out.append(
-            Candidate(
-                "verb_as",
-                kind_of(text_of(doc), content, quotes),
-                (t.idx, cue_end.idx + len(cue_end.text)),
-                t.i,
-                content,
-                source=noun_phrase(subj),
-            )
-        )
+        cue = (t.idx, cue_end.idx + len(cue_end.text))
+        found = _object_and(doc, "verb_as", t, cue, obj, as_, subj, quotes)
+        if found is not None:
+            out.append(found)
     return out
 
 
@@ -331,21 +321,30 @@ def estimates(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
             continue
         if subj.lower_ in _NO_SOURCE or not _holder(subj):
             continue
-        tokens = sorted({*obj.subtree, *at.subtree}, key=lambda x: x.i)
-        content = pieces(doc, tokens, quotes)
-        if not content:
-            continue
-        out.append(
-            Candidate(
-                "verb_estimate",
-                kind_of(text_of(doc), content, quotes),
-                (t.idx, t.idx + len(t.text)),
-                t.i,
-                content,
-                source=noun_phrase(subj),
-            )
-        )
+        cue = (t.idx, t.idx + len(t.text))
+        found = _object_and(doc, "verb_estimate", t, cue, obj, at, subj, quotes)
+        if found is not None:
+            out.append(found)
     return out
+
+
+def _object_and(
+    doc: Doc,
+    rule: str,
+    verb: Token,
+    cue: tuple[int, int],
+    obj: Token,
+    complement: Token,
+    subj: Token,
+    quotes: list[Quote],
+) -> Candidate | None:
+    """The candidate whose content is a verb's object and its complement ("X as Y", "X at N")."""
+    tokens = sorted({*obj.subtree, *complement.subtree}, key=lambda x: x.i)
+    content = pieces(doc, tokens, quotes)
+    if not content:
+        return None
+    kind = kind_of(text_of(doc), content, quotes)
+    return Candidate(rule, kind, cue, verb.i, content, source=noun_phrase(subj))
 
 
 def _holder(subj: Token) -> bool:
