@@ -242,3 +242,24 @@ def test_claim_from_hostile_article_text_is_escaped(nlp: Any, fmt: str) -> None:
     assert "<script" not in _shown(report, fmt)
     claims = [r[3] for r in _rows(_sections(report, fmt)["Claims to check first"])]
     assert any("<script>alert(1)</script> militants" in c for c in claims), claims
+
+
+def test_markdown_says_who_said_what_with_relays(
+    example_analysis: Analysis, example_reports: dict[str, dict[str, HtmlElement]]
+) -> None:
+    """Issue 18: the Markdown report had no attributions, so the SANA relay was missing."""
+    rows = _rows(example_reports["md"]["Who said what"])
+    assert len(rows) == len(example_analysis.attributions)
+    for row, a in zip(rows, example_analysis.attributions, strict=True):
+        assert row[0] == (a.speaker.name if a.speaker else a.source.text if a.source else row[0])
+        assert row[1] == a.cue.text
+    relayed = [r for r in rows if r[3] == "SANA"]
+    assert relayed and relayed[0][0] == "Russia’s Defense Ministry"
+
+
+def test_markdown_attributions_escape_article_strings(nlp: Any) -> None:
+    text = f'Officials said "{HOSTILE} staged it" on Monday, the {HOSTILE} agency reported.'
+    report = render(analyze(read_text(text), nlp=nlp), "md")
+    rows = _rows(_sections(report, "md")["Who said what"])
+    assert rows and "<script" not in _shown(report, "md")
+    assert any(HOSTILE in cell for row in rows for cell in row), rows

@@ -1,5 +1,5 @@
 """A Markdown report for pasting into a ticket or a doc: metadata, the outlet, notes, sourcing and
-voices, framing by actor, framing findings, the claims to check first and the fact-checks that
+voices, who said what (every attribution, its speaker and relays), framing by actor, framing findings, the claims to check first and the fact-checks that
 match them, the timeline, structure, entities and dates.
 
 Every article-derived string (names, labels, cue words, claim text, explanations that quote it,
@@ -69,7 +69,8 @@ def render_markdown(analysis: Analysis) -> str:
     lines += _outlet(analysis)
     if analysis.notes:
         lines += ["## Notes", ""] + [f"- {_md(n)}" for n in analysis.notes] + [""]
-    lines += _sourcing(analysis) + _voices(analysis) + _framing_by_actor(analysis)
+    lines += _sourcing(analysis) + _voices(analysis) + _attributions(analysis)
+    lines += _framing_by_actor(analysis)
     lines += _findings(analysis) + _claims(analysis) + _factchecks(analysis) + _timeline(analysis)
     lines += ["## Structure", ""]
     for s in a.sections:
@@ -128,6 +129,22 @@ def _voices(analysis: Analysis) -> list[str]:
     for v in analysis.voices:
         cells = (v.speaker, v.category or "", v.affiliation or "")
         lines.append(_row(*map(_md, cells), len(v.attributions), _md(v.basis or "")))
+    return [*lines, ""]
+
+
+def _attributions(analysis: Analysis) -> list[str]:
+    """Who said what: every attribution, the speaker resolved and the relays it came through."""
+    if not analysis.attributions:
+        return []
+    lines = ["## Who said what", "", _row("speaker", "said", "what", "via", "kind")]
+    lines.append("|---" * 5 + "|")
+    for a in analysis.attributions:
+        speaker = a.speaker.name if a.speaker else (a.source.text if a.source else "(nobody named)")
+        content = " … ".join(c.text for c in a.content)
+        content = content if len(content) <= 240 else content[:237] + "..."
+        via = ", ".join(r.name for r in a.via)
+        kind = a.kind if a.speech else f"{a.kind}, attitude"
+        lines.append(_row(*map(_md, (speaker, a.cue.text, content, via, kind))))
     return [*lines, ""]
 
 
