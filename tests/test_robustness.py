@@ -38,6 +38,14 @@ def test_a_text_over_the_length_limit_fails_alone(nlp) -> None:  # type: ignore[
     assert "over the limit of 1,000,000" in failure.reason
 
 
+def test_analyze_refuses_an_over_long_article_as_an_input_error(nlp) -> None:  # type: ignore[no-untyped-def]
+    from claimscope.errors import InputError
+
+    big = Article(id="big", text="word " * (DEFAULT_MAX_CHARS // 5 + 10))
+    with pytest.raises(InputError, match="over the limit"):
+        analyze(big, nlp=nlp)
+
+
 def test_the_length_limit_is_refused_where_the_article_is_made(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from claimscope.analyzers.time import latest_full_date
+from claimscope.errors import InputError
 from claimscope.ingest.text import max_chars, read_text
 from claimscope.model import Analysis, Article, Failure
 
@@ -35,8 +36,15 @@ def _coerce(article: Article | str) -> Article:
 
 
 def analyze(article: Article | str, *, nlp: Language | None = None) -> Analysis:
-    """Analyse one article (or pasted text) and return the contract document."""
-    result = next(iter(analyze_many([_coerce(article)], nlp=nlp)))
+    """Analyse one article (or pasted text) and return the contract document.
+
+    Raises InputError for a text over the length limit, RuntimeError for a bug in an analyzer.
+    """
+    one = _coerce(article)
+    problem = _too_long(one)
+    if problem is not None and one.language == ENGLISH:
+        raise InputError(problem)
+    result = next(iter(analyze_many([one], nlp=nlp)))
     if isinstance(result, Failure):  # only possible through a bug in an analyzer
         raise RuntimeError(result.reason)
     return result
@@ -102,19 +110,22 @@ def _analyze_batch(
         yield result
 
 
+def _too_long(article: Article) -> str | None:
+    limit = max_chars()
+    if len(article.text) <= limit:
+        return None
+    return (
+        f"the text has {len(article.text):,} characters, over the limit of {limit:,} "
+        "(split it, or raise the limit with --max-chars or CLAIMSCOPE_MAX_CHARS)"
+    )
+
+
 def _make_doc(pipeline: Language, article: Article) -> Doc | Failure:
     """The article's tokenised Doc, or its Failure when the text cannot be parsed at all."""
-    limit = max_chars()
-    if len(article.text) > limit:
-        return Failure(
-            source=article.source or article.id,
-            reason=(
-                f"the text has {len(article.text):,} characters, over the limit of {limit:,} "
-                "(split it, or raise the limit with --max-chars or CLAIMSCOPE_MAX_CHARS)"
-            ),
-            stage="analyze",
-        )
-    pipeline.max_length = max(pipeline.max_length, limit)  # a limit raised on purpose
+    problem = _too_long(article)
+    if problem is not None:
+        return Failure(source=article.source or article.id, reason=problem, stage="analyze")
+    pipeline.max_length = max(pipeline.max_length, max_chars())  # a limit raised on purpose
     try:
         doc = make_doc(pipeline, article.text)
     except Exception as e:
