@@ -72,11 +72,13 @@ def analyze_many(
     """
     pipeline = _pipeline(nlp)
     batch: list[Article | Failure] = []
+    articles = 0
     for item in items:
         batch.append(item)
-        if sum(isinstance(x, Article) for x in batch) >= batch_size:
+        articles += isinstance(item, Article)
+        if articles >= batch_size:
             yield from _analyze_batch(pipeline, batch)
-            batch = []
+            batch, articles = [], 0
     if batch:
         yield from _analyze_batch(pipeline, batch)
 

@@ -49,17 +49,15 @@ def text_of(doc: Doc) -> str:
 MAX_SENTENCE = 400
 
 
-def prose_tokens(doc: Doc) -> list[Token]:
+def prose_tokens(doc: Doc) -> tuple[Token, ...]:
     """The tokens of sentences up to :data:`MAX_SENTENCE` tokens long, computed once per Doc:
     what rules that look for cues iterate, so that their time stays linear in the text."""
     cached = doc.user_data.get("claimscope_prose")
     if cached is None:
-        cached = []
-        for sent in doc.sents:
-            if len(sent) <= MAX_SENTENCE:
-                cached.extend(sent)
-        doc.user_data["claimscope_prose"] = cached
-    return list(cached)
+        cached = doc.user_data["claimscope_prose"] = tuple(
+            t for sent in doc.sents if len(sent) <= MAX_SENTENCE for t in sent
+        )
+    return tuple(cached)
 
 
 class Intervals(Generic[T]):

@@ -73,12 +73,19 @@ class AnalysisStore:
             self._con = duckdb.connect(str(path))
             with self._lock:
                 self._con.execute(_SCHEMA)
-                # read it all: a damaged file fails here, before a server starts on it
+        except (duckdb.IOException, duckdb.InternalException) as e:
+            raise StoreError(damaged(str(path), e)) from e
+
+    def verify(self) -> None:
+        """Read every stored analysis: a damaged file fails now, with one clear error, rather
+        than at the first page that reaches the damage (a server checks before it starts)."""
+        try:
+            with self._lock:
                 cursor = self._con.execute("SELECT * FROM analyses")
                 while cursor.fetchmany(1000):
                     pass
         except (duckdb.IOException, duckdb.InternalException) as e:
-            raise StoreError(damaged(str(path), e)) from e
+            raise StoreError(damaged(str(self.path), e)) from e
 
     def put(self, analysis: Analysis) -> str:
         """Store (or replace) an analysis and return its id; the first creation time is kept."""

@@ -294,8 +294,12 @@ def create_app(
     )
     store = AnalysisStore(db_path)
     try:
+        # a damaged store: refuse to start, with one clear error (the corpus store reads every
+        # table of its file, the app's own when they share it)
+        if corpus is not None:
+            store.verify()
         corpus_store = open_corpus(db_path if corpus is None else corpus)
-        corpus_store.verify()  # a damaged store: refuse to start, with one clear error
+        corpus_store.verify()
     except BaseException:
         store.close()
         raise

@@ -171,10 +171,9 @@ class Resolver:
         self._positions.insert(at, k.position)
         self.known.insert(at, k)
         if k.speaker.type == "PERSON":
-            words = k.speaker.name.split()
-            if words:
-                by_word = self._people.setdefault(surname(k.speaker.name), [])
-                insort(by_word, k, key=lambda x: x.position)
+            if k.speaker.name.strip():
+                by_surname = self._people.setdefault(surname(k.speaker.name), [])
+                insort(by_surname, k, key=lambda x: x.position)
             for role in k.roles:
                 insort(self._by_role.setdefault(role, []), k, key=lambda x: x.position)
 
@@ -788,7 +787,6 @@ def acronyms(text: str) -> dict[str, str]:
         starts = [i for i, w in enumerate(long) if w[:1] == short[:1]]
         if not starts:
             continue
-
         # the start that leaves about as many capitalised words as the acronym has letters
         capitals = [sum(w[:1].isupper() for w in long[i:]) for i in range(len(long))]
         start = min(starts, key=lambda i: abs(capitals[i] - len(short)))

@@ -45,39 +45,25 @@ def stance_adjectives(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
     """
     out = []
     for t in prose_tokens(doc):
-        if t.tag_ == "VBN" and t.lemma_ in _HELD and any(c.dep_ == "auxpass" for c in t.children):
+        aux = [c.i for c in t.children if c.dep_ == "auxpass"]
+        if t.tag_ == "VBN" and t.lemma_ in _HELD and aux:
             # "The Press Council is concerned the laws would ...": the parse takes the adjective
             # for a passive verb, the holder for its passive subject
-            clause = next((c for c in t.children if c.dep_ == "ccomp" and c.i > t.i), None)
             subj = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
-            if clause is None or subj is None or subj.lower_ in _NO_SOURCE:
-                continue
-            content = pieces(doc, list(clause.subtree), quotes)
-            if content:
-                aux = min(c.i for c in t.children if c.dep_ == "auxpass")
-                out.append(
-                    Candidate(
-                        "adjective_clause",
-                        kind_of(text_of(doc), content, quotes),
-                        (doc[aux].idx, t.idx + len(t.text)),
-                        t.i,
-                        content,
-                        source=noun_phrase(subj),
-                    )
-                )
-            continue
-        if t.dep_ != "acomp" or t.head.lemma_ not in _COPULAS:
+            cue_start = min(aux)
+        elif t.dep_ == "acomp" and t.head.lemma_ in _COPULAS:
+            if any(c.lower_ in ("so", "such", "too") for c in t.children):
+                continue  # "so loud that it ...": a result clause, not a belief
+            subj = subject_of(t.head)
+            cue_start = min(t.head.i, t.i)
+        else:
             continue
         clause = next((c for c in t.children if c.dep_ == "ccomp" and c.i > t.i), None)
-        subj = subject_of(t.head)
         if clause is None or subj is None or subj.lower_ in _NO_SOURCE:
             continue
-        if any(c.lower_ in ("so", "such", "too") for c in t.children):
-            continue  # "so loud that it ...": a result clause, not a belief
         content = pieces(doc, list(clause.subtree), quotes)
         if not content:
             continue
-        cue_start = min(t.head.i, t.i)
         out.append(
             Candidate(
                 "adjective_clause",
