@@ -35,7 +35,7 @@ NEW_SECTIONS = (
     "Voices",
     "Framing by actor",
     "Framing findings",
-    "Claims to check first",
+    "Claims ranked for checking",
 )
 # Raw HTML, a javascript: link, emphasis and a table pipe: each would change what a reader sees.
 HOSTILE = "<script>alert(1)</script> [x](javascript:alert(2)) *bold* a | b"
@@ -102,18 +102,37 @@ def test_example_framing_by_actor(
 def test_example_findings(
     example_analysis: Analysis, example_reports: dict[str, dict[str, HtmlElement]], fmt: str
 ) -> None:
-    rows = {r[0]: r for r in _rows(example_reports[fmt]["Framing findings"])}
-    assert set(rows) == {f.id for f in example_analysis.findings}
-    scare = next(f for f in example_analysis.findings if f.technique == "scare_quotes")
-    assert rows[scare.id][1:] == ["scare_quotes", "“aid group”", "White Helmets", scare.explanation]
-    assert "writer does not accept" in rows[scare.id][4]
+    """Issue 18: one row per distinct finding with its count, a plain technique name, whose words
+    it is in; "false-flag" (three uses, each also a repetition) is one row, not six."""
+    rows = _rows(example_reports[fmt]["Framing findings"])
+    places = {(f.start, f.end) for f in example_analysis.findings}
+    assert sum(int(r[3]) for r in rows) == len(places)  # every occurrence counted once
+    false_flag = [r for r in rows if "false-flag" in r[1]]
+    assert len(false_flag) == 1
+    technique, _words, target, times, whose, _why = false_flag[0]
+    assert (technique, target, times) == ("Loaded words", "chemical attack", "3")
+    assert "Bashar Ja'afari" in whose and "reporting" in whose  # inside his reported words
+    scare = next(r for r in rows if r[0] == "Scare quotes")
+    assert scare[1:4] == ["“aid group”", "White Helmets", "1"]
+    assert "writer does not accept" in scare[5]
+    # the outlet's own hedging is said to be the outlet's
+    doubt = next(r for r in rows if r[1] == "purported")
+    assert doubt[0] == "Casting doubt" and doubt[4] == "the outlet"
+    assert all(r[0][:1].isupper() and "_" not in r[0] for r in rows)  # reader-facing names
+    assert all(r[4] for r in rows)
+    for r in rows:  # no finding aimed at its own words
+        assert not {_plain(w) for w in r[1].split(", ")} & {_plain(t) for t in r[2].split(", ")}
+
+
+def _plain(word: str) -> str:
+    return word.strip("“”").lower().removesuffix("s")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_example_claims_ranked_by_checkworthiness(
     example_analysis: Analysis, example_reports: dict[str, dict[str, HtmlElement]], fmt: str
 ) -> None:
-    rows = _rows(example_reports[fmt]["Claims to check first"])
+    rows = _rows(example_reports[fmt]["Claims ranked for checking"])
     assert len(rows) == min(10, len(example_analysis.claims))
     scores = [float(r[1]) for r in rows]
     assert scores == sorted(scores, reverse=True)
@@ -222,9 +241,9 @@ def test_new_sections_escape_article_strings(fmt: str) -> None:
         [HOSTILE, HOSTILE, "1", f"{HOSTILE} 1", "0", HOSTILE, HOSTILE]
     ]
     assert _rows(sections["Framing findings"]) == [
-        ["F1", "name_calling", HOSTILE, HOSTILE, f"“{HOSTILE}” labels “{HOSTILE}”."]
+        ["Labelling", HOSTILE, HOSTILE, "1", "the outlet", f"“{HOSTILE}” labels “{HOSTILE}”."]
     ]
-    assert _rows(sections["Claims to check first"]) == [
+    assert _rows(sections["Claims ranked for checking"]) == [
         ["1", "0.90", f"attributed to {HOSTILE}", f"{HOSTILE} staged it", HOSTILE, HOSTILE]
     ]
 
@@ -240,7 +259,7 @@ def test_claim_from_hostile_article_text_is_escaped(nlp: Any, fmt: str) -> None:
     analysis = analyze(read_text(text, source="<test>"), nlp=nlp)
     report = render(analysis, fmt)
     assert "<script" not in _shown(report, fmt)
-    claims = [r[3] for r in _rows(_sections(report, fmt)["Claims to check first"])]
+    claims = [r[3] for r in _rows(_sections(report, fmt)["Claims ranked for checking"])]
     assert any("<script>alert(1)</script> militants" in c for c in claims), claims
 
 
@@ -248,7 +267,7 @@ def test_markdown_says_who_said_what_with_relays(
     example_analysis: Analysis, example_reports: dict[str, dict[str, HtmlElement]]
 ) -> None:
     """Issue 18: the Markdown report had no attributions, so the SANA relay was missing."""
-    rows = _rows(example_reports["md"]["Who said what"])
+    rows = _rows(example_reports["md"]["Attributions"])
     assert len(rows) == len(example_analysis.attributions)
     for row, a in zip(rows, example_analysis.attributions, strict=True):
         assert row[0] == (a.speaker.name if a.speaker else a.source.text if a.source else row[0])
@@ -260,6 +279,6 @@ def test_markdown_says_who_said_what_with_relays(
 def test_markdown_attributions_escape_article_strings(nlp: Any) -> None:
     text = f'Officials said "{HOSTILE} staged it" on Monday, the {HOSTILE} agency reported.'
     report = render(analyze(read_text(text), nlp=nlp), "md")
-    rows = _rows(_sections(report, "md")["Who said what"])
+    rows = _rows(_sections(report, "md")["Attributions"])
     assert rows and "<script" not in _shown(report, "md")
     assert any(HOSTILE in cell for row in rows for cell in row), rows

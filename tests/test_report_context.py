@@ -27,7 +27,7 @@ from claimscope.model import (
 )
 from claimscope.pipeline import analyze
 from claimscope.report import render
-from claimscope.report.digest import web_url
+from claimscope.report.wording import web_url
 
 FORMATS = ("md", "html")
 SCRIPT = "<script>alert(1)</script>"
@@ -339,18 +339,30 @@ def test_outlet_panel_lists_every_rating_separately(
 
 
 def test_outlet_panel_placement_and_nav(context_reports: dict[str, str]) -> None:
+    """The verdict (a line per rater, domains folded) leads the digest; every rating row is in
+    the details, reached from the navigation."""
     doc = lxml.html.document_fromstring(context_reports["html"])
     panel = doc.get_element_by_id("outlet")
-    # In the side column, straight after the article's metadata.
-    assert panel.getparent().tag == "aside"
-    previous = panel.getprevious()
-    assert previous.tag == "dl" and previous.getprevious().text_content() == "Article"
+    assert panel.getparent().tag == "main"  # in the details, not in a side column
+    verdicts = doc.get_element_by_id("digest").find_class("verdicts")[0]
+    shown = " ".join(verdicts.text_content().split())
+    assert shown.startswith("Outlet Press TV: Iran, State-controlled media (SC)")
+    raters = [" ".join(li.text_content().split()) for li in verdicts.iter("li")]
+    # Wikipedia's two different verdicts stay two lines (never blended into one).
+    assert len(raters) == len({(r.rater, r.rating) for r in _rating_rows()}) == 4
+    assert sum(r.startswith("Wikipedia perennial sources") for r in raters) == 2
     nav = next(n for n in doc.iter("nav") if n.get("aria-label") == "Sections")
     hrefs = [a.get("href") for a in nav.iter("a")]
-    assert hrefs.index("#outlet") == hrefs.index("#text") + 1
-    assert "#factchecks" in hrefs
+    assert hrefs[0] == "#digest" and "#outlet" in hrefs and "#factchecks" in hrefs
     md = context_reports["md"]
-    assert md.index("| Outlet | Press TV |") < md.index("## Outlet") < md.index("## Sourcing")
+    assert md.index("| Outlet | Press TV |") < md.index("**Outlet:** Press TV: Iran")
+    assert md.index("## At a glance") < md.index("## Outlet")
+
+
+def _rating_rows() -> list[Any]:
+    from claimscope.report.outlet import outlet_ratings
+
+    return outlet_ratings(OUTLET)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -439,13 +451,16 @@ def test_factchecks_under_the_right_claim(
 def test_claims_table_names_the_matches(
     context_analysis: Analysis, context_reports: dict[str, str], fmt: str
 ) -> None:
-    rows = _rows(_sections(context_reports[fmt], fmt)["Claims to check first"])
+    rows = _rows(_sections(context_reports[fmt], fmt)["Claims ranked for checking"])
     by_claim = {r[3]: r for r in rows}
     assert all(len(r) == 7 for r in rows)
     stockpile = next(t for t in by_claim if t.startswith("Syria surrendered"))
-    assert by_claim[stockpile][6] == "Mostly false (Example Check); False (Second Check)"
+    # Each match with its score in words, so that a 0.70 match does not read like a 0.98 one.
+    assert by_claim[stockpile][6] == (
+        "Mostly false (Example Check), close match 0.98; False (Second Check), likely match 0.81"
+    )
     strike = next(t for t in by_claim if t.startswith("On April 14"))
-    assert by_claim[strike][6] == "True"
+    assert by_claim[strike][6] == "True, possible match 0.70"
     unchecked = [r for t, r in by_claim.items() if t not in (stockpile, strike)]
     assert unchecked and all(r[6] == "" for r in unchecked)
     if fmt == "html":
@@ -463,7 +478,7 @@ def test_no_matches_no_factchecks(example_analysis: Analysis, fmt: str) -> None:
     sections = _sections(report, fmt)
     assert "Fact-checks" not in sections
     assert "fact-check" not in report.lower()
-    assert all(len(r) == 6 for r in _rows(sections["Claims to check first"]))
+    assert all(len(r) == 6 for r in _rows(sections["Claims ranked for checking"]))
 
 
 # --- Escaping -------------------------------------------------------------------------------
@@ -502,8 +517,9 @@ def test_hostile_outlet_and_factchecks_are_escaped(fmt: str) -> None:
     else:
         assert href.startswith("https://example.org/r?q=%22%3E%3Cimg/src=x/onerror=alert")
         assert not set('"<>()[] |') & set(href)
-    claims = _rows(sections["Claims to check first"])
-    assert claims[0][6] == "; ".join([f"{HOSTILE} ({HOSTILE})"] * 4)
+    claims = _rows(sections["Claims ranked for checking"])
+    words = ["close match 0.95", "close match 0.90", "likely match 0.85", "likely match 0.80"]
+    assert claims[0][6] == "; ".join(f"{HOSTILE} ({HOSTILE}), {w}" for w in words)
 
 
 @pytest.mark.parametrize(

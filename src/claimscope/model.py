@@ -284,6 +284,9 @@ class Finding(_Model):
     target: str | None = None
     explanation: str
     confidence: float = Field(ge=0.0, le=1.0)
+    # added (issue 18): whose words these are. The id of the attribution whose content holds
+    # them (a speaker's words as the article reports them); null for the outlet's own words.
+    attribution: str | None = None
 
 
 class Voice(_Model):

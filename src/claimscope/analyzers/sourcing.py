@@ -32,6 +32,8 @@ STATE = frozenset({"government/official", "military", "state media"})
 STATE_RUN_TYPOLOGIES = frozenset({"SC", "CaPu", "CaPr"})
 # A camp this large a share of the statements, with no independent voice, is one-sided.
 ONE_SIDED_SHARE = 0.8
+# Parts of speech that end a title read leftwards from a name: a clause, not a noun phrase.
+_CLAUSE_POS = frozenset({"VERB", "AUX", "SCONJ"})
 
 
 def describe(
@@ -130,10 +132,19 @@ def _titles(doc: Doc, voice: Voice, entities: list[Entity]) -> list[str]:
             continue
         start = max(span.sent.start, span.start - 8)
         left = doc[start : span.start]
-        cut = max((t.i for t in left if t.text in (",", ";", ".", "(", "—")), default=start - 1)
-        title = doc[cut + 1 : span.start].text.strip()
-        if title and title not in out:
-            out.append(title)
+        # A title is a noun phrase next to the name: it stops at punctuation and at a verb, so
+        # "SANA quoted the ministry" gives the ministry no title naming SANA.
+        cut = max(
+            (t.i for t in left if t.text in (",", ";", ".", "(", "—") or t.pos_ in _CLAUSE_POS),
+            default=start - 1,
+        )
+        kept = [t for t in doc[cut + 1 : span.start] if not t.is_punct]
+        # ... and it ends in a noun or adjective next to the name ("Syrian Foreign Minister"),
+        # not in "from", "and" or an article that leads into the name.
+        if kept and kept[-1].pos_ in ("NOUN", "PROPN", "ADJ"):
+            title = doc[kept[0].i : kept[-1].i + 1].text.strip()
+            if title and title not in out:
+                out.append(title)
         for c in span.root.children:  # "Marc Lynch, one of the leading academic voices, ..."
             if c.dep_ == "appos" and c.i >= span.end:
                 words = doc[c.left_edge.i : c.right_edge.i + 1].text.strip()

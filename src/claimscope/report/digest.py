@@ -1,225 +1,224 @@
-"""What both reports show beside the text: claims ranked for checking, shares and cues in words,
-the outlet's registry entry and the fact-checks that match claims.
+"""The digest at the top of both reports: what a reader should see in one screen.
 
-Kept in one place so that the Markdown and HTML reports rank, round and word things the same way;
-the values stay plain (unescaped) strings, and each report escapes them for its own format.
+1. the verdict lines: the outlet and its raters (a line per rater, its domains folded together)
+   and the sourcing verdict with its reason;
+2. who said what: a line per voice with its statements (short), the relays they came through,
+   and who is talked about but never heard;
+3. how each side is framed: per side (an affiliation, or an actor the article labels), the verbs
+   that introduce its words, the labels applied to it and the doubt cast on its events;
+4. the claims to check first, with voice, hedges and fact-check matches with their scores.
+
+Built from the analysis alone; the strings are plain (unescaped) and each report escapes them.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib.resources import files
-from typing import Any
-from urllib.parse import urlsplit
+from collections import Counter
+from dataclasses import dataclass, replace
 
-from claimscope.model import Analysis, Claim, FactCheckMatch
+from claimscope.model import ActorFraming, Analysis
+from claimscope.report.claims import match_line, top_claims
+from claimscope.report.outlet import (
+    RaterLine,
+    outlet_missing,
+    outlet_ratings,
+    outlet_summary,
+    rater_lines,
+)
+from claimscope.report.wording import excerpt
 
-TOP_CLAIMS = 10  # a checker's first pass; the JSON keeps every claim
+DIGEST_CLAIMS = 5  # the details list ten; the digest the few a checker starts with
+VOICES_SHOWN = 6  # the most-heard voices; the voices table lists every one
+STATEMENTS_SHOWN = 2  # per voice; the attribution cards hold every statement
+STATEMENT_CHARS = 110
+CLAIM_CHARS = 220
 
 
 @dataclass(frozen=True)
-class RankedClaim:
+class Verdicts:
+    outlet: str | None  # the registry entry in one line
+    outlet_missing: str | None  # "“X” is not in the outlet registry."
+    raters: tuple[RaterLine, ...]
+    sourcing: str | None  # the sourcing verdict with its reason
+    one_sided: bool
+
+
+@dataclass(frozen=True)
+class VoiceLine:
+    speaker: str
+    category: str
+    affiliation: str
+    statements: tuple[tuple[str, str], ...]  # (attribution id, its words cut short), in order
+    more: int  # statements not shown
+    relays: tuple[str, ...]  # "SANA" for "SANA quoted the ministry as saying"
+    count: int  # statements in all
+
+
+@dataclass(frozen=True)
+class SideLine:
+    side: str  # an affiliation ("Syria"), or the actor when it has none ("White Helmets")
+    actors: tuple[str, ...]  # who the side's row stands for, when more than the side's name
+    statements: int
+    cues: tuple[tuple[str, int], ...]  # the verbs introducing its words, most used first
+    distancing: int  # of which "claim", "allege" ...
+    labels: tuple[str, ...]
+    hedges: tuple[str, ...]  # doubt cast on its events or goals
+
+
+@dataclass(frozen=True)
+class ClaimLine:
     rank: int
-    claim: Claim
-    voice: str  # "outlet", "unattributed", or "attributed to <speaker>"
-
-
-def top_claims(analysis: Analysis, n: int = TOP_CLAIMS) -> list[RankedClaim]:
-    """The claims most worth checking first: highest score first, ties in reading order.
-
-    An attributed claim names its speaker, because "who says so" is the first thing a checker asks.
-    """
-    speakers = _speakers(analysis)
-    ranked = sorted(analysis.claims, key=lambda c: (-c.checkworthiness, c.start))
-    return [RankedClaim(i, c, _voice(c, speakers)) for i, c in enumerate(ranked[:n], 1)]
-
-
-def _speakers(analysis: Analysis) -> dict[str, str]:
-    return {a.id: a.speaker.name for a in analysis.attributions if a.speaker is not None}
-
-
-def _voice(claim: Claim, speakers: dict[str, str]) -> str:
-    speaker = speakers.get(claim.attribution or "") if claim.voice == "attributed" else None
-    return f"attributed to {speaker}" if speaker else claim.voice
-
-
-def percent(share: float) -> str:
-    return f"{round(share * 100)}%"
-
-
-def shares(by_key: dict[str, float]) -> str:
-    """``{"Russia": 0.55, "Syria": 0.45}`` as "Russia 55%, Syria 45%", largest first."""
-    ranked = sorted(by_key.items(), key=lambda kv: -kv[1])
-    return ", ".join(f"{k} {percent(v)}" for k, v in ranked)
-
-
-def counts(by_key: dict[str, int]) -> str:
-    """Cue lemmas and their counts as "say 2, quote 1", most used first."""
-    ranked = sorted(by_key.items(), key=lambda kv: -kv[1])
-    return ", ".join(f"{k} {n}" for k, n in ranked)
-
-
-# --- The outlet panel ------------------------------------------------------------------------
+    id: str
+    text: str
+    score: float
+    voice: str
+    hedges: tuple[str, ...]
+    matches: tuple[str, ...]  # "Mostly false (Example Check), likely match 0.82"
 
 
 @dataclass(frozen=True)
-class RatingRow:
-    """One rater's verdict on one of the outlet's domains, as the registry gives it."""
-
-    rater: str
-    rating: str  # the rater's label, or its value when it gives no label
-    domain: str
-    date: str  # "no date" when the rater gives none
-    source: str
-    licence: str
-    has_label: bool
+class Digest:
+    verdicts: Verdicts
+    voices: tuple[VoiceLine, ...]
+    more_voices: int  # voices not shown in the digest
+    unheard: tuple[str, ...]
+    sides: tuple[SideLine, ...]
+    claims: tuple[ClaimLine, ...]
+    claim_count: int
 
 
-def _text(value: Any) -> str:
-    """A registry value in words: numbers as written, a table of scores as "name value, ..."."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, dict):
-        return ", ".join(f"{k} {_text(v)}" for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return ", ".join(_text(v) for v in value)
-    return str(value)
+def digest(analysis: Analysis) -> Digest:
+    voices = who_said_what(analysis)
+    return Digest(
+        verdicts=verdicts(analysis),
+        voices=tuple(voices[:VOICES_SHOWN]),
+        more_voices=max(0, len(voices) - VOICES_SHOWN),
+        unheard=tuple(analysis.sourcing.unheard if analysis.sourcing else ()),
+        sides=tuple(sides(analysis.framing_by_actor)),
+        claims=tuple(claims_to_check(analysis)),
+        claim_count=len(analysis.claims),
+    )
 
 
-def outlet_fields(outlet: dict[str, Any]) -> list[tuple[str, str]]:
-    """The entry's facts that are known, labelled, in the order a reader asks for them."""
-    typology = _text(outlet.get("typology"))
-    meaning = _text(outlet.get("typology_meaning"))
-    fields = [
-        ("Name", _text(outlet.get("name"))),
-        ("Country", _text(outlet.get("country"))),
-        (
-            "State control",
-            f"{meaning} ({typology})" if typology and meaning else meaning or typology,
-        ),
-        ("Parent", _text(outlet.get("parent"))),
-        ("Status", _text(outlet.get("status"))),
-        ("Domains", _text(outlet.get("domains"))),
-        ("Matched from", _text(outlet.get("matched_from"))),
-    ]
-    return [(k, v) for k, v in fields if v]
+def verdicts(analysis: Analysis) -> Verdicts:
+    outlet = analysis.outlet
+    s = analysis.sourcing
+    return Verdicts(
+        outlet=outlet_summary(outlet) if outlet is not None else None,
+        outlet_missing=outlet_missing(analysis),
+        raters=tuple(rater_lines(outlet_ratings(outlet))) if outlet is not None else (),
+        # the reports say "one-sided" in their own words before the reason
+        sourcing=s.reason.removeprefix("One-sided: ") if s is not None else None,
+        one_sided=bool(s and s.one_sided),
+    )
 
 
-def outlet_ratings(outlet: dict[str, Any]) -> list[RatingRow]:
-    """Every rating of the entry, one row each, in the registry's order; never combined."""
-    ratings = outlet.get("ratings")
-    rows = []
-    for r in ratings if isinstance(ratings, list) else []:
-        if not isinstance(r, dict):
+def who_said_what(analysis: Analysis) -> list[VoiceLine]:
+    """A line per voice that said something, most statements first, ties in the voices' order."""
+    by_id = {a.id: a for a in analysis.attributions}
+    lines = []
+    for v in analysis.voices:
+        said = [by_id[i] for i in v.attributions if i in by_id]
+        if not said:  # a relay with no words of its own shows as "via" on the others' lines
             continue
-        label = _text(r.get("label"))
-        rows.append(
-            RatingRow(
-                rater=_text(r.get("rater")) or "unnamed rater",
-                rating=label or _text(r.get("value")) or "none given",
-                domain=_text(r.get("domain")),
-                date=_text(r.get("date")) or "no date",
-                source=_text(r.get("source")),
-                licence=_text(r.get("licence")),
-                has_label=bool(label),
+        statements = [
+            (a.id, excerpt(" … ".join(c.text for c in a.content), STATEMENT_CHARS))
+            for a in said
+            if a.content
+        ]
+        lines.append(
+            VoiceLine(
+                speaker=v.speaker,
+                category=v.category or "unknown",
+                affiliation=v.affiliation or "",
+                statements=tuple(statements[:STATEMENTS_SHOWN]),
+                more=max(0, len(statements) - STATEMENTS_SHOWN),
+                relays=tuple(dict.fromkeys(r.name for a in said for r in a.via)),
+                count=len(said),
             )
         )
-    return rows
+    return sorted(lines, key=lambda line: -line.count)  # stable: ties stay in reading order
 
 
-@lru_cache(maxsize=1)
-def _scales() -> dict[str, str]:
-    """What each rater's values mean, from the packaged registry (empty if it cannot be read)."""
-    try:
-        raw = files("claimscope.knowledge").joinpath("outlets.json.gz").read_bytes()
-        scales = json.loads(gzip.decompress(raw)).get("scales", {})
-    except (OSError, ValueError, AttributeError):
-        return {}
-    if not isinstance(scales, dict):
-        return {}
-    out = {}
-    for rater, scale in scales.items():
-        if isinstance(scale, dict):  # value -> label
-            out[rater] = ", ".join(f"{v} {label}" for v, label in scale.items())
-        else:
-            out[rater] = _text(scale)
-    return out
+def _plain(word: str) -> str:
+    return word.strip("“”\"‘’'«» ").lower()
 
 
-def rating_scales(rows: list[RatingRow]) -> list[tuple[str, str]]:
-    """The scale of each rater whose rows show a bare value (no label), so "-1" can be read."""
-    scales = _scales()
-    out: dict[str, str] = {}
-    for row in rows:
-        if row.has_label or row.rater in out:
+def sides(table: list[ActorFraming]) -> list[SideLine]:
+    """The per-actor table folded into sides a reader can set side by side.
+
+    An actor that is itself a label of another ("Takfiri" in "Takfiri militants") joins the actor
+    it labels; actors of one affiliation form one side; actors never heard that share exactly the
+    same doubt or labels (the US, Britain and France of one "purported goal") form one side.
+    """
+    rows = [r.model_copy(deep=True) for r in table]
+    labelled = {_plain(label): r for r in rows for label in r.labels}
+    kept = []
+    for r in rows:
+        host = labelled.get(_plain(r.actor))
+        if r.statements == 0 and host is not None and host is not r:
+            host.labels = [*r.labels, *(x for x in host.labels if x not in r.labels)]
+            host.hedged += [h for h in r.hedged if h not in host.hedged]
             continue
-        key = next((k for k in scales if row.rater == k or row.rater.startswith(k + " ")), None)
-        if key is not None:
-            out[row.rater] = scales[key]
-    return list(out.items())
+        kept.append(r)
+    groups: dict[str, list[ActorFraming]] = {}
+    for r in kept:
+        groups.setdefault(r.affiliation or r.actor, []).append(r)
+    lines = [_side(name, members) for name, members in groups.items()]
+    out: list[SideLine] = []
+    unheard_at: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
+    for line in lines:
+        if line.statements:
+            out.append(line)
+        elif line.labels or line.hedges:  # (an actor neither heard nor framed is left out)
+            key = (line.labels, line.hedges)
+            if key in unheard_at:  # named as the article names them: "the US, Britain"
+                prev = out[unheard_at[key]]
+                names = [*(prev.actors or (prev.side,)), *(line.actors or (line.side,))]
+                out[unheard_at[key]] = replace(prev, side=", ".join(names), actors=())
+                continue
+            unheard_at[key] = len(out)
+            out.append(line)
+    # heard sides first, then the most framed; sorted() keeps the table's order among equals
+    return sorted(out, key=lambda s: (-s.statements, -(len(s.labels) + len(s.hedges))))
 
 
-def outlet_missing(analysis: Analysis) -> str | None:
-    """The sentence saying the outlet (or the URL's domain) was looked up and not found; None when
-    the registry holds it, or when the article names no outlet and no URL."""
-    if analysis.outlet is not None:
-        return None
-    a = analysis.article
-    given = [q.strip() for q in (a.outlet, a.url) if q and q.strip()]
-    if not given:
-        return None
-    if len(given) == 1:
-        return f"“{given[0]}” is not in the outlet registry."
-    return f"Neither “{given[0]}” nor “{given[1]}” is in the outlet registry."
+def _side(name: str, members: list[ActorFraming]) -> SideLine:
+    cues: Counter[str] = Counter()
+    for r in members:
+        cues.update(r.cues)
+    actors = tuple(r.actor for r in members)
+    return SideLine(
+        side=name,
+        actors=() if actors == (name,) else actors,
+        statements=sum(r.statements for r in members),
+        cues=tuple(cues.most_common()),
+        distancing=sum(r.distancing_cues for r in members),
+        labels=tuple(dict.fromkeys(x for r in members for x in r.labels)),
+        hedges=tuple(dict.fromkeys(x for r in members for x in r.hedged)),
+    )
 
 
-# --- Fact-check matches ----------------------------------------------------------------------
+def cue_words(line: SideLine) -> str:
+    """ "say 5, warn 2" with the distancing ones counted apart: "claim 2 (2 distancing)"."""
+    words = ", ".join(f"{'a headline colon' if k == ':' else k} {n}" for k, n in line.cues)
+    if line.distancing:
+        words += f" ({line.distancing} distancing)"
+    return words
 
 
-@dataclass(frozen=True)
-class CheckedClaim:
-    claim: Claim
-    voice: str
-    matches: list[FactCheckMatch]  # best match first
-
-
-def factchecked_claims(analysis: Analysis) -> list[CheckedClaim]:
-    """Every claim that stored fact-checks may check, in reading order, each match best first."""
-    speakers = _speakers(analysis)
+def claims_to_check(analysis: Analysis, n: int = DIGEST_CLAIMS) -> list[ClaimLine]:
     return [
-        CheckedClaim(c, _voice(c, speakers), sorted(c.factchecks, key=lambda m: -m.score))
-        for c in sorted(analysis.claims, key=lambda c: c.start)
-        if c.factchecks
+        ClaimLine(
+            rank=r.rank,
+            id=r.claim.id,
+            text=excerpt(r.claim.text, CLAIM_CHARS),
+            score=r.claim.checkworthiness,
+            voice=r.voice,
+            hedges=tuple(h.text for h in r.claim.hedges),
+            matches=tuple(
+                match_line(m) for m in sorted(r.claim.factchecks, key=lambda m: -m.score)
+            ),
+        )
+        for r in top_claims(analysis, n)
     ]
-
-
-def match_summary(claim: Claim) -> str:
-    """The claim's matches in a few words for the claims table: "Mostly false (Example Check)"."""
-    parts = []
-    for m in sorted(claim.factchecks, key=lambda m: -m.score):
-        rating = m.rating or "no rating"
-        parts.append(f"{rating} ({m.reviewer})" if m.reviewer else rating)
-    return "; ".join(parts)
-
-
-def web_url(url: str | None) -> str | None:
-    """``url`` when it is an http(s) address with a host, the only kind a report links to."""
-    if not url:
-        return None
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
-        return None
-    return url

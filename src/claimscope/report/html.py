@@ -14,21 +14,13 @@ from markupsafe import Markup
 
 from claimscope import __version__
 from claimscope.model import Analysis
-from claimscope.report.digest import (
-    counts,
-    factchecked_claims,
-    match_summary,
-    outlet_fields,
-    outlet_missing,
-    outlet_ratings,
-    percent,
-    rating_scales,
-    shares,
-    top_claims,
-    web_url,
-)
-from claimscope.report.layers import LAYERS, marks, runs
+from claimscope.report.claims import factchecked_claims, match_summary, top_claims
+from claimscope.report.digest import cue_words, digest
+from claimscope.report.findings import finding_rows
+from claimscope.report.layers import LAYERS, LEGEND, marks, runs
+from claimscope.report.outlet import outlet_fields, outlet_missing, outlet_ratings, rating_scales
 from claimscope.report.plots import all_svgs
+from claimscope.report.wording import attribution_kind, counts, percent, shares, web_url
 
 
 @lru_cache(maxsize=1)
@@ -40,7 +32,14 @@ def _env() -> Environment:
         lstrip_blocks=True,
     )
     # Filters return plain strings, so autoescape still applies to what they build from the article.
-    env.filters.update(percent=percent, shares=shares, counts=counts, match_summary=match_summary)
+    env.filters.update(
+        percent=percent,
+        shares=shares,
+        counts=counts,
+        match_summary=match_summary,
+        cue_words=cue_words,
+        attribution_kind=attribution_kind,
+    )
     # ``web_url`` gives back the URL only when it is http(s): a template links nothing else.
     env.globals.update(web_url=web_url)
     return env
@@ -67,6 +66,9 @@ def render_html(analysis: Analysis) -> str:
         .render(
             analysis=analysis,
             article=a,
+            digest=digest(analysis),
+            findings=finding_rows(analysis),
+            legend=LEGEND,
             sections=sections,
             top_claims=ranked,
             outlet_fields=outlet_fields(analysis.outlet) if analysis.outlet is not None else [],

@@ -21,6 +21,25 @@ LAYERS: tuple[tuple[str, str], ...] = (
 )
 
 
+# What every colour and mark in the text means: (CSS class of the sample, label, meaning).
+LEGEND: tuple[tuple[str, str, str], ...] = (
+    ("claim-outlet", "Claim in the outlet's voice", "text colour: the article states it itself"),
+    ("claim-attributed", "Claim attributed", "text colour: the article reports it from a source"),
+    (
+        "claim-unattributed",
+        "Claim with no source named",
+        "text colour: reported as said by someone unnamed (“reportedly”, “stands accused of”)",
+    ),
+    ("attr-content", "What a source said", "shaded background; click it to see the attribution"),
+    ("attr-cue", "Speech verb", "bold and underlined: said, claimed, according to ..."),
+    ("attr-source", "Who is cited", "dotted underline: the source as the text names it"),
+    ("hedge", "Hedge", "dashed box, italic: alleged, purported, reportedly ..."),
+    ("finding", "Framing finding", "red highlight under the words; hover for the explanation"),
+    ("entity", "Named entity", "blue underline: a person, organisation or place"),
+    ("time", "Date", "brown line above: a time expression resolved to a date"),
+)
+
+
 @dataclass(frozen=True)
 class Mark:
     start: int

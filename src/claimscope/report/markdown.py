@@ -1,6 +1,7 @@
-"""A Markdown report for pasting into a ticket or a doc: metadata, the outlet, notes, sourcing and
-voices, who said what (every attribution, its speaker and relays), framing by actor, framing findings, the claims to check first and the fact-checks that
-match them, the timeline, structure, entities and dates.
+"""A Markdown report for pasting into a ticket or a doc: the digest first (the verdicts, who said
+what, how each side is framed, the claims to check first), then every attribution with its speaker
+and relays, the framing findings grouped, framing by actor, sourcing and voices, the outlet, the
+claims ranked with their fact-checks, the timeline, structure, entities, dates and the text.
 
 Every article-derived string (names, labels, cue words, claim text, explanations that quote it,
 the outlet registry's and the fact-check store's text) goes through ``_md``: a Markdown viewer
@@ -14,19 +15,11 @@ import re
 from urllib.parse import quote
 
 from claimscope.model import Analysis
-from claimscope.report.digest import (
-    counts,
-    factchecked_claims,
-    match_summary,
-    outlet_fields,
-    outlet_missing,
-    outlet_ratings,
-    percent,
-    rating_scales,
-    shares,
-    top_claims,
-    web_url,
-)
+from claimscope.report.claims import factchecked_claims, match_summary, top_claims
+from claimscope.report.digest import Digest, cue_words, digest
+from claimscope.report.findings import finding_rows
+from claimscope.report.outlet import outlet_fields, outlet_missing, outlet_ratings, rating_scales
+from claimscope.report.wording import attribution_kind, counts, percent, shares, web_url
 
 _INLINE = str.maketrans(
     {c: "\\" + c for c in "\\`*_[]|~"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
@@ -66,12 +59,12 @@ def render_markdown(analysis: Analysis) -> str:
     lines += ["| field | value |", "|---|---|"]
     lines += [f"| {k} | {_md(v)} |" for k, v in meta if v]
     lines.append("")
-    lines += _outlet(analysis)
+    lines += _digest(digest(analysis))
     if analysis.notes:
         lines += ["## Notes", ""] + [f"- {_md(n)}" for n in analysis.notes] + [""]
-    lines += _sourcing(analysis) + _voices(analysis) + _attributions(analysis)
-    lines += _framing_by_actor(analysis)
-    lines += _findings(analysis) + _claims(analysis) + _factchecks(analysis) + _timeline(analysis)
+    lines += _attributions(analysis) + _findings(analysis) + _framing_by_actor(analysis)
+    lines += _sourcing(analysis) + _voices(analysis) + _outlet(analysis)
+    lines += _claims(analysis) + _factchecks(analysis) + _timeline(analysis)
     lines += ["## Structure", ""]
     for s in a.sections:
         excerpt = a.text[s.start : s.end]
@@ -132,19 +125,74 @@ def _voices(analysis: Analysis) -> list[str]:
     return [*lines, ""]
 
 
+def _digest(d: Digest) -> list[str]:
+    """What a reader should see first: the verdicts, who said what, how each side is framed and
+    the claims to check first (the same digest as the HTML report's)."""
+    lines = ["## At a glance", ""]
+    v = d.verdicts
+    if v.outlet:
+        lines += [f"**Outlet:** {_md(v.outlet)}", ""]
+        lines += [
+            f"- **{_md(r.rater)}:** {_md(r.rating)}"
+            + (f" ({_md(', '.join(r.domains))})" if r.domains else "")
+            for r in v.raters
+        ] or ["- The registry holds no ratings of this outlet."]
+        lines.append("")
+    elif v.outlet_missing:
+        lines += [f"**Outlet:** {_md(v.outlet_missing)}", ""]
+    if v.sourcing:
+        lines += [f"**Sourcing:** {'**One-sided.** ' if v.one_sided else ''}{_md(v.sourcing)}", ""]
+    lines += ["### Who said what", ""]
+    if d.voices:
+        lines += [_row("voice", "category", "affiliation", "statements", "via"), "|---" * 5 + "|"]
+        for line in d.voices:
+            said = [f"“{w}”" for _, w in line.statements] + [f"and {line.more} more"] * bool(
+                line.more
+            )
+            cells = (line.speaker, line.category, line.affiliation, " / ".join(said))
+            lines.append(_row(*map(_md, cells), _md(", ".join(line.relays))))
+        if d.more_voices:
+            lines += ["", f"And {d.more_voices} more voices (see Voices)."]
+    else:
+        lines.append("No statement is attributed to a named or described source.")
+    if d.unheard:
+        lines += ["", f"**Talked about, never heard:** {_md(', '.join(d.unheard))}"]
+    lines += ["", "### How each side is framed", ""]
+    if d.sides:
+        head = ("side", "their words introduced by", "labels applied", "doubt on their acts")
+        lines += [_row(*head), "|---" * 4 + "|"]
+        for s in d.sides:
+            side = s.side + (f" ({', '.join(s.actors)})" if s.actors else "")
+            heard = cue_words(s) if s.statements else "not quoted"
+            lines.append(_row(*map(_md, (side, heard, ", ".join(s.labels), ", ".join(s.hedges)))))
+    else:
+        lines.append("No side is quoted, labelled or doubted.")
+    lines += ["", "### Claims to check first", ""]
+    if d.claims:
+        checked = any(c.matches for c in d.claims)  # the column only when there is a match
+        head = ["#", "claim", "check-worthiness", "voice", "hedges"] + ["fact-checks"] * checked
+        lines += [_row(*head), "|---" * len(head) + "|"]
+        for c in d.claims:
+            rest = [c.voice, ", ".join(c.hedges)] + ["; ".join(c.matches)] * checked
+            lines.append(_row(c.rank, _md(c.text), f"{c.score:.2f}", *map(_md, rest)))
+    else:
+        lines.append("No claim was found.")
+    return [*lines, ""]
+
+
 def _attributions(analysis: Analysis) -> list[str]:
-    """Who said what: every attribution, the speaker resolved and the relays it came through."""
+    """Every attribution: the speaker resolved, the words that introduce it, what is said, and
+    the relays it came through."""
     if not analysis.attributions:
         return []
-    lines = ["## Who said what", "", _row("speaker", "said", "what", "via", "kind")]
+    lines = ["## Attributions", "", _row("speaker", "cue", "what", "via", "kind")]
     lines.append("|---" * 5 + "|")
     for a in analysis.attributions:
         speaker = a.speaker.name if a.speaker else (a.source.text if a.source else "(nobody named)")
         content = " … ".join(c.text for c in a.content)
         content = content if len(content) <= 240 else content[:237] + "..."
         via = ", ".join(r.name for r in a.via)
-        kind = a.kind if a.speech else f"{a.kind}, attitude"
-        lines.append(_row(*map(_md, (speaker, a.cue.text, content, via, kind))))
+        lines.append(_row(*map(_md, (speaker, a.cue.text, content, via, attribution_kind(a)))))
     return [*lines, ""]
 
 
@@ -178,13 +226,15 @@ def _framing_by_actor(analysis: Analysis) -> list[str]:
 
 
 def _findings(analysis: Analysis) -> list[str]:
-    if not analysis.findings:
+    """One row per technique on the same words, with its count and whose words they are."""
+    rows = finding_rows(analysis)
+    if not rows:
         return []
-    lines = ["## Framing findings", "", _row("id", "technique", "words", "target", "explanation")]
-    lines.append("|---" * 5 + "|")
-    for f in analysis.findings:
-        cells = (f.technique, f.text, f.target or "", f.explanation)
-        lines.append(_row(f.id, *map(_md, cells)))
+    head = ("technique", "words", "aimed at", "times", "whose words", "why it matters")
+    lines = ["## Framing findings", "", _row(*head), "|---" * len(head) + "|"]
+    for f in rows:
+        cells = (f.technique, ", ".join(f.words), ", ".join(f.targets))
+        lines.append(_row(*map(_md, cells), f.occurrences, _md(f.whose_words), _md(f.explanation)))
     return [*lines, ""]
 
 
@@ -194,7 +244,7 @@ def _claims(analysis: Analysis) -> list[str]:
     if not ranked:
         return []
     lines = [
-        "## Claims to check first",
+        "## Claims ranked for checking",
         "",
         f"The {len(ranked)} of {len(analysis.claims)} claims with the highest check-worthiness "
         "(0 to 1: factual, specific claims score above opinions).",

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from claimscope.model import Analysis, Attribution, Claim, Place, TimelineEvent
-from claimscope.report.digest import percent
+from claimscope.report.wording import percent
 
 SVG_NS = "http://www.w3.org/2000/svg"
 FONT = "system-ui, sans-serif"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from claimscope.analyzers import CLAIM_SECTIONS, results, text_of
+from claimscope.analyzers import CLAIM_SECTIONS, Intervals, results, text_of
 from claimscope.analyzers.attribution.quotes import find_quotes
 from claimscope.analyzers.framing import rules
 from claimscope.analyzers.framing.lexicon import lexicon
@@ -50,6 +50,7 @@ def extract(doc: Doc, article: Article | None, attributions: list[Attribution]) 
     regions = _regions(doc, article)
     hits = [h for h in hits if any(s <= h.start and h.end <= e for s, e in regions)]
     hits.sort(key=lambda h: (h.start, h.end, h.technique))
+    speakers = _contents(attributions)
     out: list[Finding] = []
     seen: set[tuple[int, int, str]] = set()
     for h in hits:
@@ -66,9 +67,29 @@ def extract(doc: Doc, article: Article | None, attributions: list[Attribution]) 
                 target=h.target,
                 explanation=h.explanation,
                 confidence=CONFIDENCE.get(h.technique, 0.5),
+                attribution=_whose(speakers, h.start, h.end),
             )
         )
     return out
+
+
+def _contents(attributions: list[Attribution]) -> Intervals[tuple[int, str]]:
+    """Every piece of reported content, with how direct it is (a quotation before a paraphrase)."""
+    return Intervals(
+        (c.start, c.end, (0 if a.kind == "direct" else 1, a.id))
+        for a in attributions
+        for c in a.content
+    )
+
+
+def _whose(contents: Intervals[tuple[int, str]], start: int, end: int) -> str | None:
+    """The attribution whose content holds ``start:end``: the innermost, and of two on the same
+    words the quotation; None when the words are the outlet's own."""
+    holding = contents.covering(start, end)
+    if not holding:
+        return None
+    _s, _e, (_, ident) = min(holding, key=lambda x: (x[1] - x[0], x[2][0]))
+    return ident
 
 
 def _regions(doc: Doc, article: Article | None) -> list[tuple[int, int]]:

@@ -83,12 +83,23 @@ def framing_by_actor(
             if f.text not in r.labels:
                 r.labels.append(f.text)
             r.findings.append(f.id)
+        elif f.technique == "name_calling":
+            # "the terrorists kidnapped ...": the label is the only name the group is given
+            r = row(called(f.text), None)
+            if f.text not in r.labels:
+                r.labels.append(f.text)
+            r.findings.append(f.id)
     cs = countries()
     for r in rows.values():
         if r.affiliation is None:
             found = cs.find(r.actor)
             r.affiliation = ", ".join(found) if found else None
     return sorted(rows.values(), key=lambda r: (-r.statements, -len(r.labels) - len(r.hedged)))
+
+
+def called(label: str) -> str:
+    """The actor a label names when the article gives it no other name: "those called “terrorists”"."""
+    return f"those called “{label.lower()}”"
 
 
 def _event_actors(doc: Doc, f: Finding, known: _Entities) -> list[str]:
@@ -137,8 +148,14 @@ def asymmetry_notes(table: list[ActorFraming]) -> list[str]:
         return []
     quoted = ", ".join(r.actor for r in heard[:4])
     verbs = sorted({c for r in heard for c in r.cues})
-    framed = "; ".join(f"{r.actor}: {', '.join([*r.labels, *r.hedged][:4])}" for r in unheard[:5])
+    framed = "; ".join(_framed(r) for r in unheard[:5])
     return [
         f"Asymmetric framing: the article reports {quoted} with plain cues ({', '.join(verbs[:6])}) "
         f"and applies no label to them, while actors it never quotes are labelled or hedged ({framed})."
     ]
+
+
+def _framed(r: ActorFraming) -> str:
+    """An actor and the words aimed at it; a group named only by its label is just its name."""
+    words = [w for w in [*r.labels, *r.hedged] if r.actor != called(w)][:4]
+    return f"{r.actor}: {', '.join(words)}" if words else r.actor

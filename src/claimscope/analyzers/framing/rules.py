@@ -45,6 +45,14 @@ EXPLANATIONS = {
     "repetition": "“{text}” is repeated ({n} times in the article): repeating a label or loaded "
     "word makes it familiar and so more believable.",
 }
+# When the words name no one but themselves ("the terrorists kidnapped ..."): the label is the
+# only name the article gives, so the explanation says so instead of naming a target.
+UNTARGETED = {
+    "name_calling": "“{text}” refers to people by a label that carries a judgement, instead of "
+    "saying who they are or what they did.",
+    "loaded_language": "“{text}” is an emotionally loaded word: it tells the reader how to feel "
+    "rather than what happened.",
+}
 
 _GENERIC_HEADS = frozenset(
     {"group", "groups", "organization", "organisation", "outfit", "forces", "fighters", "elements"}
@@ -62,6 +70,8 @@ class Hit:
 
 
 def _explain(kind: str, text: str, target: str | None, **extra: object) -> str:
+    if target is None and kind in UNTARGETED:
+        return UNTARGETED[kind].format(text=text, **extra)
     who = f"“{target}”" if target else "its subject"
     return EXPLANATIONS[kind].format(text=text, target=who, **extra)
 
@@ -167,8 +177,14 @@ def _in_name(doc: Doc, start: int, end: int) -> bool:
 
 
 def _targeted(doc: Doc, technique: str, kind: str, start: int, end: int) -> Hit:
-    """A hit on ``start:end`` with the target its words are applied to, explained as ``kind``."""
+    """A hit on ``start:end`` with the target its words are applied to, explained as ``kind``.
+
+    Words that are themselves the noun they would label ("the terrorists", "the liberation")
+    have no target: naming the words as their own target would be circular.
+    """
     found = target_of(doc, start, end)
+    if found is not None and start <= found[1][0] and found[1][1] <= end:
+        found = None
     target = found[0] if found else None
     words = text_of(doc)[start:end]
     return Hit(
@@ -369,13 +385,15 @@ def repetition(doc: Doc, hits: list[Hit]) -> list[Hit]:
         spans = sorted({(h.start, h.end) for h in group})
         if len(spans) < 2:
             continue
+        # each use keeps its own target: "terrorist groups" here, "the terrorists" (none) there
+        targets = {(h.start, h.end): h.target for h in group}
         for start, end in spans[1:]:
             out.append(
                 Hit(
                     "repetition",
                     start,
                     end,
-                    group[0].target,
+                    targets[start, end],
                     _explain("repetition", text_of(doc)[start:end], None, n=len(spans)),
                 )
             )

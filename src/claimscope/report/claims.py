@@ -1,0 +1,76 @@
+"""Claims for a checker: ranked by check-worthiness, each with whose voice it is in, and the
+fact-checks that may check it with how likely each match is.
+
+A match score is a probability that the review checks this claim; the reports say it in words
+next to the number, so that a 0.60 match does not read like a 0.99 one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from claimscope.model import Analysis, Claim, FactCheckMatch
+
+TOP_CLAIMS = 10  # a checker's first pass; the JSON keeps every claim
+# Match strength in words: at or above each bar, the word beside it.
+MATCH_WORDS = ((0.9, "close match"), (0.75, "likely match"), (0.0, "possible match"))
+
+
+@dataclass(frozen=True)
+class RankedClaim:
+    rank: int
+    claim: Claim
+    voice: str  # "outlet", "unattributed", or "attributed to <speaker>"
+
+
+def top_claims(analysis: Analysis, n: int = TOP_CLAIMS) -> list[RankedClaim]:
+    """The claims most worth checking first: highest score first, ties in reading order.
+
+    An attributed claim names its speaker, because "who says so" is the first thing a checker asks.
+    """
+    speakers = _speakers(analysis)
+    ranked = sorted(analysis.claims, key=lambda c: (-c.checkworthiness, c.start))
+    return [RankedClaim(i, c, _voice(c, speakers)) for i, c in enumerate(ranked[:n], 1)]
+
+
+def _speakers(analysis: Analysis) -> dict[str, str]:
+    return {a.id: a.speaker.name for a in analysis.attributions if a.speaker is not None}
+
+
+def _voice(claim: Claim, speakers: dict[str, str]) -> str:
+    speaker = speakers.get(claim.attribution or "") if claim.voice == "attributed" else None
+    return f"attributed to {speaker}" if speaker else claim.voice
+
+
+@dataclass(frozen=True)
+class CheckedClaim:
+    claim: Claim
+    voice: str
+    matches: list[FactCheckMatch]  # best match first
+
+
+def factchecked_claims(analysis: Analysis) -> list[CheckedClaim]:
+    """Every claim that stored fact-checks may check, in reading order, each match best first."""
+    speakers = _speakers(analysis)
+    return [
+        CheckedClaim(c, _voice(c, speakers), sorted(c.factchecks, key=lambda m: -m.score))
+        for c in sorted(analysis.claims, key=lambda c: c.start)
+        if c.factchecks
+    ]
+
+
+def match_strength(score: float) -> str:
+    """A match score in words: "close match" (0.9 and up), "likely match", "possible match"."""
+    return next(word for bar, word in MATCH_WORDS if score >= bar)
+
+
+def match_line(m: FactCheckMatch) -> str:
+    """One match in a few words with its score: "Mostly false (Example Check), likely match 0.82"."""
+    rating = m.rating or "no rating"
+    said = f"{rating} ({m.reviewer})" if m.reviewer else rating
+    return f"{said}, {match_strength(m.score)} {m.score:.2f}"
+
+
+def match_summary(claim: Claim) -> str:
+    """The claim's matches for the claims table, best first, each with its score in words."""
+    return "; ".join(match_line(m) for m in sorted(claim.factchecks, key=lambda m: -m.score))
