@@ -143,3 +143,21 @@ def test_lexicon_pattern_stems_and_boundaries() -> None:
         "so-called",
     ]
     assert not p.search("counterterrorism")
+
+
+def test_no_finding_is_aimed_at_its_own_words(example_analysis: Analysis, nlp) -> None:  # type: ignore[no-untyped-def]
+    """Issue 18: "“terrorists” labels “terrorists”" said nothing. A label that is itself the noun
+    has no target; the group it names is still an actor of the framing table."""
+    other = analyze(
+        "The terrorists attacked the village on Monday. The army said the liberation of the "
+        "town was near, and the rebels called it a massacre.",
+        nlp=nlp,
+    )
+    for analysis in (example_analysis, other):
+        for f in analysis.findings:
+            if f.target is not None:
+                assert f.target.strip("“”").lower() != f.text.strip("“”").lower(), f
+                assert f"labels “{f.text}”" not in f.explanation, f
+    terrorists = [f for f in example_analysis.findings if f.text == "terrorists"]
+    assert terrorists and all(f.target is None for f in terrorists)
+    assert "those called “terrorists”" in example_analysis.sourcing.unheard  # type: ignore[union-attr]

@@ -291,6 +291,30 @@ def test_voice_categories_from_roles_and_names(nlp, text: str, category: str) ->
 
 
 @pytest.mark.parametrize(
+    ("text", "speaker", "category", "affiliation"),
+    [
+        (  # the relay's words before the speaker are no title of the speaker
+            "Russia's Defense Ministry warned of an attack. On Wednesday, Syria's official news "
+            "agency SANA quoted the defense ministry as saying that the rebels had moved.",
+            "Russia's Defense Ministry",
+            "military",
+            "Russia",
+        ),
+    ],
+)
+def test_titles_stop_at_verbs(  # type: ignore[no-untyped-def]
+    nlp, text: str, speaker: str, category: str | None, affiliation: str | None
+) -> None:
+    a = _run(nlp, text)
+    voice = next(v for v in a.voices if v.speaker == speaker)
+    if category is not None:
+        assert voice.category == category, voice
+    assert voice.category != "international organisation", voice
+    if affiliation is not None:
+        assert voice.affiliation == affiliation, voice
+
+
+@pytest.mark.parametrize(
     ("text", "words", "source", "speech"),
     [
         (  # a view of one thing as another: an attitude

@@ -128,8 +128,15 @@ def _voices(analysis: Analysis) -> list[str]:
 def _digest(d: Digest) -> list[str]:
     """What a reader should see first: the verdicts, who said what, how each side is framed and
     the claims to check first (the same digest as the HTML report's)."""
-    lines = ["## At a glance", ""]
+    lines = ["## At a glance", "", *_verdicts(d)]
+    lines += ["### Who said what", "", *_who_said_what(d), ""]
+    lines += ["### How each side is framed", "", *_sides(d), ""]
+    return [*lines, "### Claims to check first", "", *_check_first(d), ""]
+
+
+def _verdicts(d: Digest) -> list[str]:
     v = d.verdicts
+    lines = []
     if v.outlet:
         lines += [f"**Outlet:** {_md(v.outlet)}", ""]
         lines += [
@@ -142,9 +149,14 @@ def _digest(d: Digest) -> list[str]:
         lines += [f"**Outlet:** {_md(v.outlet_missing)}", ""]
     if v.sourcing:
         lines += [f"**Sourcing:** {'**One-sided.** ' if v.one_sided else ''}{_md(v.sourcing)}", ""]
-    lines += ["### Who said what", ""]
-    if d.voices:
-        lines += [_row("voice", "category", "affiliation", "statements", "via"), "|---" * 5 + "|"]
+    return lines
+
+
+def _who_said_what(d: Digest) -> list[str]:
+    if not d.voices:
+        lines = ["No statement is attributed to a named or described source."]
+    else:
+        lines = [_row("voice", "category", "affiliation", "statements", "via"), "|---" * 5 + "|"]
         for line in d.voices:
             said = [f"“{w}”" for _, w in line.statements] + [f"and {line.more} more"] * bool(
                 line.more
@@ -153,31 +165,33 @@ def _digest(d: Digest) -> list[str]:
             lines.append(_row(*map(_md, cells), _md(", ".join(line.relays))))
         if d.more_voices:
             lines += ["", f"And {d.more_voices} more voices (see Voices)."]
-    else:
-        lines.append("No statement is attributed to a named or described source.")
     if d.unheard:
         lines += ["", f"**Talked about, never heard:** {_md(', '.join(d.unheard))}"]
-    lines += ["", "### How each side is framed", ""]
-    if d.sides:
-        head = ("side", "their words introduced by", "labels applied", "doubt on their acts")
-        lines += [_row(*head), "|---" * 4 + "|"]
-        for s in d.sides:
-            side = s.side + (f" ({', '.join(s.actors)})" if s.actors else "")
-            heard = cue_words(s) if s.statements else "not quoted"
-            lines.append(_row(*map(_md, (side, heard, ", ".join(s.labels), ", ".join(s.hedges)))))
-    else:
-        lines.append("No side is quoted, labelled or doubted.")
-    lines += ["", "### Claims to check first", ""]
-    if d.claims:
-        checked = any(c.matches for c in d.claims)  # the column only when there is a match
-        head = ["#", "claim", "check-worthiness", "voice", "hedges"] + ["fact-checks"] * checked
-        lines += [_row(*head), "|---" * len(head) + "|"]
-        for c in d.claims:
-            rest = [c.voice, ", ".join(c.hedges)] + ["; ".join(c.matches)] * checked
-            lines.append(_row(c.rank, _md(c.text), f"{c.score:.2f}", *map(_md, rest)))
-    else:
-        lines.append("No claim was found.")
-    return [*lines, ""]
+    return lines
+
+
+def _sides(d: Digest) -> list[str]:
+    if not d.sides:
+        return ["No side is quoted, labelled or doubted."]
+    head = ("side", "their words introduced by", "labels applied", "doubt on their acts")
+    lines = [_row(*head), "|---" * 4 + "|"]
+    for s in d.sides:
+        side = s.side + (f" ({', '.join(s.actors)})" if s.actors else "")
+        heard = cue_words(s) if s.statements else "not quoted"
+        lines.append(_row(*map(_md, (side, heard, ", ".join(s.labels), ", ".join(s.hedges)))))
+    return lines
+
+
+def _check_first(d: Digest) -> list[str]:
+    if not d.claims:
+        return ["No claim was found."]
+    checked = any(c.matches for c in d.claims)  # the column only when there is a match
+    head = ["#", "claim", "check-worthiness", "voice", "hedges"] + ["fact-checks"] * checked
+    lines = [_row(*head), "|---" * len(head) + "|"]
+    for c in d.claims:
+        rest = [c.voice, ", ".join(c.hedges)] + ["; ".join(c.matches)] * checked
+        lines.append(_row(c.rank, _md(c.text), f"{c.score:.2f}", *map(_md, rest)))
+    return lines
 
 
 def _attributions(analysis: Analysis) -> list[str]:
