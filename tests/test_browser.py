@@ -115,6 +115,7 @@ def article_url(browser: Browser, base_url: str) -> str:
     try:
         pg.goto(base_url + "/")
         pg.fill("textarea#text", text)
+        pg.fill("#outlet", "Press TV")  # as a user would: the outlet's raters lead the digest
         with pg.expect_navigation(url="**/a/**", timeout=SLOW):
             pg.click("form[action='/analyze'] [type=submit]")
         return pg.url
@@ -136,9 +137,87 @@ def test_submit_example_shows_highlighted_attributions(
     assert page.locator("article").first.is_visible()
     assert page.locator("mark.attr-cue").count() > 0
     page.screenshot(path=str(_artifacts() / "article-page.png"), full_page=True)
-    readme_shot = os.environ.get("CLAIMSCOPE_README_SCREENSHOT")
-    if readme_shot:
-        page.screenshot(path=readme_shot, full_page=False)
+
+
+def _box(page: Page, selector: str) -> dict[str, float]:
+    _hook(page, selector, "part of the digest or the reading area")
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, f"{selector} is not rendered"
+    return box
+
+
+def test_digest_reads_at_a_glance(browser: Browser, article_url: str) -> None:
+    """Issue 18, at 1400 px: who said what, how each side is framed and the claims to check are
+    all within the first 1,600 px, and the column beside the text ends near the text."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(article_url)
+        for part in ("#who-said-what", "#framing-by-side", "#check-first"):
+            box = _box(page, part)
+            assert box["y"] + box["height"] <= 1600, (part, box)
+        assert "SANA" in page.inner_text("#who-said-what")
+        assert "Wikipedia perennial sources" in page.inner_text("#digest")
+        # The side column beside the text: no element of it ends more than 600 px below the
+        # text column's last element.
+        main_end = page.evaluate(
+            "Math.max(...[...document.querySelectorAll('#text > *')]"
+            ".map(e => e.getBoundingClientRect().bottom))"
+        )
+        side_end = page.evaluate(
+            "Math.max(0, ...[...document.querySelectorAll('.reading aside *')]"
+            ".map(e => e.getBoundingClientRect().bottom))"
+        )
+        assert side_end <= main_end + 600, (side_end, main_end)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1400
+        page.screenshot(path=str(_artifacts() / "digest-1400.png"))
+        page.screenshot(path=str(_artifacts() / "article-1400.png"), full_page=True)
+        readme_shot = os.environ.get("CLAIMSCOPE_README_SCREENSHOT")
+        if readme_shot:
+            page.screenshot(path=readme_shot, full_page=False)
+    finally:
+        context.close()
+
+
+def test_phone_width_has_no_horizontal_overflow(browser: Browser, article_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(article_url)
+        assert page.locator("#digest").is_visible()
+        width = page.evaluate("document.documentElement.clientWidth")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        # No element sticks out to the right (scrolling boxes such as wide plots hold theirs).
+        wide = page.evaluate(
+            "[...document.querySelectorAll('body *')].filter(e => {"
+            " const r = e.getBoundingClientRect();"
+            " return r.width > 0 && r.right > document.documentElement.clientWidth + 1"
+            " && !e.closest('.table-wrap, figure.plot'); }).map(e => e.tagName + '.' + e.className)"
+        )
+        assert wide == []
+        page.screenshot(path=str(_artifacts() / "article-390.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_prints_cleanly(browser: Browser, article_url: str) -> None:
+    """Print CSS: navigation and layer toggles are not printed, the reading area is one column
+    that fits the page, and chromium makes a PDF of it."""
+    context = browser.new_context(viewport={"width": 794, "height": 1123})  # A4 at 96 dpi
+    page = context.new_page()
+    try:
+        page.goto(article_url)
+        page.emulate_media(media="print")
+        for selector in ("nav", ".toolbar"):
+            assert not page.locator(selector).first.is_visible(), selector
+        width = page.evaluate("document.documentElement.clientWidth")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        text, aside = _box(page, "#text"), _box(page, ".reading aside")
+        assert aside["y"] >= text["y"] + text["height"] - 1  # below the text, not beside it
+        pdf = page.pdf(path=str(_artifacts() / "article.pdf"), format="A4")
+        assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    finally:
+        context.close()
 
 
 def test_click_attribution_shows_resolved_speaker(page: Page, article_url: str) -> None:
