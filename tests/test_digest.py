@@ -124,6 +124,21 @@ def test_sides_merge_only_identical_unheard_framing() -> None:
     ]
 
 
+def test_sides_group_a_country_s_officials_not_its_journalists() -> None:
+    table = [
+        ActorFraming(actor="The ministry", affiliation="X", statements=2, cues={"say": 2}),
+        ActorFraming(actor="The army", affiliation="X", statements=1, cues={"warn": 1}),
+        ActorFraming(actor="A reporter", affiliation="X", statements=1, cues={"say": 1}),
+    ]
+    voices = [
+        Voice(speaker="The ministry", category="government/official", affiliation="X"),
+        Voice(speaker="The army", category="military", affiliation="X"),
+        Voice(speaker="A reporter", category="media", affiliation="X"),
+    ]
+    got = [(s.side, s.actors, s.statements) for s in sides(table, voices)]
+    assert got == [("X", ("The ministry", "The army"), 3), ("A reporter", (), 1)]
+
+
 def test_digest_leads_both_reports(example_analysis: Analysis) -> None:
     html = render(example_analysis, "html")
     doc = lxml.html.document_fromstring(html)

@@ -379,3 +379,19 @@ def test_title_case_headline_and_its_repeat_in_the_body(nlp) -> None:  # type: i
     found = [x for x in _run(nlp, text).attributions if x.content[0].text == "Killing 30 Alawites"]
     assert len(found) == 2, found
     assert all(x.source is not None and x.source.text == "Extremists in Syria" for x in found)
+
+
+def test_going_on_doing_is_no_statement_and_no_one_relays_themselves(nlp) -> None:  # type: ignore[no-untyped-def]
+    """ "The president said he would continue fighting for ...": one statement of the president,
+    not a second one introduced by "would continue", relayed by the president himself."""
+    text = (
+        "President Barack Obama spoke to the BBC on Friday. The president said he would "
+        "continue fighting for greater gun control laws."
+    )
+    a = _run(nlp, text)
+    assert [x.cue.text for x in a.attributions] == ["said"], a.attributions
+    for x in a.attributions:
+        assert x.speaker is None or all(r.name != x.speaker.name for r in x.via), x
+    # a clause with its own subject parsed as the verb's complement is still what was said
+    b = _run(nlp, "The minister said legalizing it could cut crime by half.")
+    assert [c.text for c in b.attributions[0].content] == ["legalizing it could cut crime by half"]

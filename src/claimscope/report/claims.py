@@ -24,13 +24,22 @@ class RankedClaim:
 
 
 def top_claims(analysis: Analysis, n: int = TOP_CLAIMS) -> list[RankedClaim]:
-    """The claims most worth checking first: highest score first, ties in reading order.
+    """The claims most worth checking first: highest score first, ties in reading order, each
+    wording once.
 
     An attributed claim names its speaker, because "who says so" is the first thing a checker asks.
     """
     speakers = _speakers(analysis)
     ranked = sorted(analysis.claims, key=lambda c: (-c.checkworthiness, c.start))
-    return [RankedClaim(i, c, _voice(c, speakers)) for i, c in enumerate(ranked[:n], 1)]
+    # the same words twice (a quotation that two attributions share) are one claim to check
+    seen: set[str] = set()
+    unique = []
+    for c in ranked:
+        words = " ".join(c.text.split()).strip("“”\"' ").lower()
+        if words not in seen:
+            seen.add(words)
+            unique.append(c)
+    return [RankedClaim(i, c, _voice(c, speakers)) for i, c in enumerate(unique[:n], 1)]
 
 
 def _speakers(analysis: Analysis) -> dict[str, str]:

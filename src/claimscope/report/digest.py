@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from claimscope.model import ActorFraming, Analysis
+from claimscope.model import ActorFraming, Analysis, Voice
 from claimscope.report.claims import match_line, top_claims
 from claimscope.report.outlet import (
     RaterLine,
@@ -94,7 +94,7 @@ def digest(analysis: Analysis) -> Digest:
         voices=tuple(voices[:VOICES_SHOWN]),
         more_voices=max(0, len(voices) - VOICES_SHOWN),
         unheard=tuple(analysis.sourcing.unheard if analysis.sourcing else ()),
-        sides=tuple(sides(analysis.framing_by_actor)),
+        sides=tuple(sides(analysis.framing_by_actor, analysis.voices)),
         claims=tuple(claims_to_check(analysis)),
         claim_count=len(analysis.claims),
     )
@@ -144,13 +144,20 @@ def _plain(word: str) -> str:
     return word.strip("“”\"‘’'«» ").lower()
 
 
-def sides(table: list[ActorFraming]) -> list[SideLine]:
+# Voices that speak for their country's side; a journalist, an NGO or a witness of the same
+# country is a side of their own.
+STATE_SIDE = frozenset({"government/official", "military", "state media", "party/politician"})
+
+
+def sides(table: list[ActorFraming], voices: list[Voice] | None = None) -> list[SideLine]:
     """The per-actor table folded into sides a reader can set side by side.
 
     An actor that is itself a label of another ("Takfiri" in "Takfiri militants") joins the actor
-    it labels; actors of one affiliation form one side; actors never heard that share exactly the
-    same doubt or labels (the US, Britain and France of one "purported goal") form one side.
+    it labels; officials, armed forces and state media of one country form one side; actors never
+    heard that share exactly the same doubt or labels (the US, Britain and France of one
+    "purported goal") form one side.
     """
+    category = {v.speaker: v.category for v in voices or []}
     rows = [r.model_copy(deep=True) for r in table]
     labelled = {_plain(label): r for r in rows for label in r.labels}
     kept = []
@@ -163,7 +170,8 @@ def sides(table: list[ActorFraming]) -> list[SideLine]:
         kept.append(r)
     groups: dict[str, list[ActorFraming]] = {}
     for r in kept:
-        groups.setdefault(r.affiliation or r.actor, []).append(r)
+        of_state = category.get(r.actor, "government/official") in STATE_SIDE
+        groups.setdefault(r.affiliation if r.affiliation and of_state else r.actor, []).append(r)
     lines = [_side(name, members) for name, members in groups.items()]
     out: list[SideLine] = []
     unheard_at: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}

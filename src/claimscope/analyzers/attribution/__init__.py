@@ -24,7 +24,7 @@ from claimscope.analyzers.attribution.lexicon import lexicon
 from claimscope.analyzers.attribution.quotes import Quote, find_quotes, quote_at
 from claimscope.analyzers.attribution.speakers import Resolver
 from claimscope.analyzers.attribution.speech import is_speech
-from claimscope.model import Article, Attribution, Entity, Relay, Span, Voice
+from claimscope.model import Article, Attribution, Entity, Relay, Span, Speaker, Voice
 
 DEFAULT_CONFIDENCE = 0.5
 
@@ -200,6 +200,8 @@ def _assemble(
                 outer is not c
                 and attr.speaker is not None
                 and not any(r.name == attr.speaker.name for r in via)
+                # "The president said he would ...": a speaker does not relay their own words
+                and not _same(attr.speaker, speaker)
             ):
                 via = [
                     Relay(name=attr.speaker.name, entity=attr.speaker.entity, source=attr.source),
@@ -222,6 +224,12 @@ def _assemble(
         )
         out.append(a)
     return out
+
+
+def _same(a: Speaker, b: Speaker | None) -> bool:
+    if b is None:
+        return False
+    return (a.entity is not None and a.entity == b.entity) or a.name == b.name
 
 
 def _relay(resolver: Resolver, mention: SpacySpan, text: str) -> Relay:

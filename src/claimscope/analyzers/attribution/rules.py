@@ -462,6 +462,9 @@ def _verb_content(
             xcomp is not None
             and dobj is None
             and not any(c.dep_ == "aux" and c.lower_ == "to" for c in xcomp.children)
+            # a clause with its own subject, not the verb's complement: "he would continue
+            # fighting for ..." goes on doing, it says nothing
+            and any(c.dep_ in _SUBJECTS for c in xcomp.children)
             and _enough(list(xcomp.subtree), 3)
         ):
             return "verb_clause", list(xcomp.subtree), None  # "He said legalizing it could ..."

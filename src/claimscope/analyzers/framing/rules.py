@@ -52,6 +52,9 @@ UNTARGETED = {
     "saying who they are or what they did.",
     "loaded_language": "“{text}” is an emotionally loaded word: it tells the reader how to feel "
     "rather than what happened.",
+    "scare_quotes": "The quotation marks around “{text}” quote nobody: they signal that the "
+    "writer does not accept the term.",
+    "doubt": "“{text}” casts doubt without saying who doubts or on what evidence.",
 }
 
 _GENERIC_HEADS = frozenset(
@@ -281,6 +284,8 @@ def scare_quotes(
         if prev.pos_ == "PRON" and prev.tag_ != "PRP$":
             continue
         found = target_of(doc, s, e)
+        if found is not None and q.start <= found[1][0] and found[1][1] <= q.end:
+            found = None  # the quoted words themselves: no one else is named
         target = found[0] if found else None
         out.append(
             Hit(
