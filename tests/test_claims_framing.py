@@ -161,3 +161,13 @@ def test_no_finding_is_aimed_at_its_own_words(example_analysis: Analysis, nlp) -
     terrorists = [f for f in example_analysis.findings if f.text == "terrorists"]
     assert terrorists and all(f.target is None for f in terrorists)
     assert "those called “terrorists”" in example_analysis.sourcing.unheard  # type: ignore[union-attr]
+
+
+def test_one_voice_is_said_to_be_one(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "A new report called the safety net ineffective. The report also said that poverty "
+        "was higher than in other wealthy countries."
+    )
+    sourcing = analyze(text, nlp=nlp).sourcing
+    assert sourcing is not None and sourcing.voices == 1
+    assert "one voice" in sourcing.reason.lower() and "1 voices" not in sourcing.reason

@@ -195,14 +195,25 @@ def summarize(voices: list[Voice], attributions: list[Attribution], unheard: lis
                 f"One-sided: {round(top_aff[1] / total * 100)}% of the {total} attributed statements "
                 f"come from sources affiliated with {top_aff[0]}, and no independent voice is quoted."
             )
+        elif len(voices) == 1:
+            reason = (
+                f"All {total} attributed statements come from one voice ({voices[0].speaker}), "
+                "and no independent voice is quoted."
+            )
         else:
             reason = f"No independent voice is quoted among the {len(voices)} voices, but no single camp dominates."
     elif total == 0:
         reason = "No statement in the article is attributed to a named or described source."
     else:
+        heard = f"One voice ({voices[0].speaker})" if len(voices) == 1 else f"{len(voices)} voices"
+        said = (
+            "the one attributed statement comes"
+            if total == 1
+            else f"the {total} attributed statements come"
+        )
         reason = (
-            f"{len(voices)} voices; {round(independent * 100)}% of the {total} attributed statements "
-            "come from independent sources (NGO, international organisation, expert or witness)."
+            f"{heard}; {round(independent * 100)}% of {said} from independent sources (NGO, "
+            "international organisation, expert or witness)."
         )
     if one_sided and unheard:
         reason += (
