@@ -395,3 +395,6 @@ def test_going_on_doing_is_no_statement_and_no_one_relays_themselves(nlp) -> Non
     # a clause with its own subject parsed as the verb's complement is still what was said
     b = _run(nlp, "The minister said legalizing it could cut crime by half.")
     assert [c.text for c in b.attributions[0].content] == ["legalizing it could cut crime by half"]
+    # denying doing something is a statement
+    c = _run(nlp, "The government of President Bashar al-Assad denied using chemical weapons.")
+    assert [x.content[0].text for x in c.attributions] == ["using chemical weapons"]

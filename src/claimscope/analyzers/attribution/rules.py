@@ -30,6 +30,8 @@ from claimscope.analyzers.attribution.quotes import QUOTE_CHARS, Quote, quote_at
 _LEAD_TRIM = frozenset(",;:—–-)")
 _TRAIL_TRIM = frozenset(",;:—–-(")
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+# Speech verbs that also mean going on with an action ("continued fighting", "repeated trying").
+_GOING_ON = frozenset({"continue", "repeat", "resume", "keep"})
 _CLAUSES = ("ccomp", "parataxis")
 _CUT_FROM_SOURCE = ("relcl", "acl", "advcl", "punct", "cc", "prep", "case")
 
@@ -462,9 +464,9 @@ def _verb_content(
             xcomp is not None
             and dobj is None
             and not any(c.dep_ == "aux" and c.lower_ == "to" for c in xcomp.children)
-            # a clause with its own subject, not the verb's complement: "he would continue
-            # fighting for ..." goes on doing, it says nothing
-            and any(c.dep_ in _SUBJECTS for c in xcomp.children)
+            # "he would continue fighting for ...": going on doing says nothing, unless what
+            # follows is a clause with its own subject ("denied using" is a statement)
+            and (t.lemma_ not in _GOING_ON or any(c.dep_ in _SUBJECTS for c in xcomp.children))
             and _enough(list(xcomp.subtree), 3)
         ):
             return "verb_clause", list(xcomp.subtree), None  # "He said legalizing it could ..."
