@@ -17,6 +17,11 @@ ROOT = Path(__file__).resolve().parents[1]
 os.environ["CLAIMSCOPE_FACTCHECKS"] = str(
     Path(tempfile.gettempdir()) / "claimscope-tests-no-store" / "none.sqlite"
 )
+# Nor on a technique tagger the developer trained: the findings are the rules' unless a test
+# passes a model.
+os.environ["CLAIMSCOPE_TECHNIQUE_MODEL"] = str(
+    Path(tempfile.gettempdir()) / "claimscope-tests-no-store" / "none.onnx"
+)
 SHARED = ROOT.parent / "shared"
 EXAMPLE = SHARED / "examples" / "presstv-2018-idlib.txt"
 PG_ENV = "CLAIMSCOPE_TEST_POSTGRES"  # the PostgreSQL server for store tests (.ci/run starts one)

@@ -105,8 +105,9 @@ def test_techniques_without_ptc_counterpart_are_counted_not_scored() -> None:
     assert s.classification.predicted == 0 and s.identification.predicted == 0
     assert "scare_quotes" not in s.by_technique
     result = Result(folder="x", articles=1, claimscope=s, baseline=_scores(gold, []))
-    assert "claimscope findings not scored (no PTC counterpart): scare_quotes 2" in format_report(
-        result
+    assert (
+        "claimscope rules findings not scored (no PTC counterpart): scare_quotes 2"
+        in format_report(result)
     )
 
 

@@ -345,6 +345,9 @@ class Analysis(_Model):
     framing_by_actor: list[ActorFraming] = Field(default_factory=list)  # added
     outlet: dict[str, Any] | None = None
     notes: list[str] = Field(default_factory=list)
+    # added (issue 19): the learned technique tagger that ran beside the rules ("name (what it
+    # was trained on)"); null when the findings come from the rules alone
+    technique_model: str | None = None
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 

@@ -189,6 +189,7 @@ def analysis_from_doc(doc: Doc) -> Analysis:
         places=found.get("places", []),
         outlet=found.get("outlet"),
         notes=notes,
+        technique_model=found.get("technique_model"),
     )
 
 

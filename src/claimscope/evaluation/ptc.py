@@ -404,9 +404,13 @@ class Result:
     articles: int = 0
     left_out: list[str] = field(default_factory=list)  # gold labels outside their text
     without_labels: int = 0
-    claimscope: Scores = field(default_factory=Scores)
+    claimscope: Scores = field(default_factory=Scores)  # the rules
     baseline: Scores = field(default_factory=Scores)
     failures: list[str] = field(default_factory=list)  # articles claimscope failed on
+    model_name: str | None = None  # the learned tagger, when one was given or installed
+    model: Scores | None = None  # the tagger alone
+    combined: Scores | None = None  # rules and tagger merged, as analyze reports them
+    model_seconds: float = 0.0  # the tagger's time over the split
 
 
 def evaluate(
@@ -415,12 +419,21 @@ def evaluate(
     *,
     split: str = "dev",
     nlp: Language | None = None,
+    model: Path | None = None,
 ) -> Result:
-    """Run claimscope and the baseline over a PTC split and score both against its labels."""
+    """Run claimscope's rules, its learned tagger (``model``, else the user's installed one, if
+    any), the two merged, and the baseline over a PTC split; score each against its labels."""
+    import time
+
     from claimscope import nlp as nlp_module
+    from claimscope.analyzers.framing import model_spans, not_ruled, tagger
+    from claimscope.errors import ClaimscopeError
     from claimscope.model import Analysis, Article
     from claimscope.pipeline import analyze_many
 
+    trained = tagger.TechniqueModel(model) if model is not None else tagger.active()
+    if isinstance(trained, ClaimscopeError):
+        raise trained
     data = load_ptc(root, limit, split)
     pipeline = nlp if nlp is not None else nlp_module.load()
     scored = frozenset(PTC_TO_CLAIMSCOPE.values()) | {
@@ -434,7 +447,11 @@ def evaluate(
         Article(id=a.id, text=a.text, sections=[], reader="ptc", language="en")
         for a in data.articles
     )
-    for a, analysis in zip(data.articles, analyze_many(articles, nlp=pipeline), strict=True):
+    if trained is not None:
+        result.model_name, result.model, result.combined = trained.label, Scores(), Scores()
+    with tagger.using(None):  # the rules alone; the tagger is run apart below
+        analyses = list(analyze_many(articles, nlp=pipeline))
+    for a, analysis in zip(data.articles, analyses, strict=True):
         result.left_out += a.left_out
         predicted: list[Labelled] = []
         if isinstance(analysis, Analysis):
@@ -445,6 +462,12 @@ def evaluate(
             result.failures.append(f"{a.id}: {analysis.reason}")
         result.claimscope.add(a.labels, predicted, scored)
         result.baseline.add(a.labels, lexicon_baseline(a.text), scored)
+        if trained is not None and result.model is not None and result.combined is not None:
+            started = time.perf_counter()
+            spans = [Labelled(s.technique, s.start, s.end) for s in model_spans(a.text, trained)]
+            result.model_seconds += time.perf_counter() - started
+            result.model.add(a.labels, spans, scored)
+            result.combined.add(a.labels, predicted + not_ruled(spans, predicted), scored)
     return result
 
 
@@ -457,7 +480,10 @@ def _pct(x: float | None) -> str:
 
 def format_report(result: Result) -> str:
     """The figures as Markdown: both systems overall, then per technique."""
-    systems = [("claimscope", result.claimscope), (BASELINE_NAME, result.baseline)]
+    systems = [("claimscope rules", result.claimscope)]
+    if result.model is not None and result.combined is not None:
+        systems += [("tagger", result.model), ("rules + tagger", result.combined)]
+    systems.append((BASELINE_NAME, result.baseline))
     gold = result.claimscope.classification.gold
     lines = [
         f"PTC framing techniques ({result.folder}): {result.articles} articles, {gold} gold spans "
@@ -474,6 +500,17 @@ def format_report(result: Result) -> str:
             f"| {name} | {tc.predicted} | {_pct(tc.precision())} | {_pct(tc.recall())} "
             f"| **{_pct(tc.f1())}** | {_pct(si.precision())} | {_pct(si.recall())} "
             f"| {_pct(si.f1())} |"
+        )
+    lines.append("")
+    if result.model_name:
+        lines.append(
+            f"tagger: {result.model_name}, {result.model_seconds:.1f} s over the split "
+            "(tokenising and the model; the rules' time is the analysis's)"
+        )
+    else:
+        lines.append(
+            "tagger: none installed (claimscope train techniques --ptc DIR builds one; "
+            "--model PATH scores another file)"
         )
     lines.append("")
     for name, s in systems:

@@ -8,14 +8,43 @@ sourcing component, which knows each voice's affiliation.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from claimscope.analyzers import CLAIM_SECTIONS, Intervals, results, text_of
+from claimscope.analyzers import CLAIM_SECTIONS, Intervals, results, text_of, trimmed
 from claimscope.analyzers.attribution.quotes import find_quotes
-from claimscope.analyzers.framing import rules
+from claimscope.analyzers.framing import rules, tagger
 from claimscope.analyzers.framing.lexicon import lexicon
+from claimscope.analyzers.framing.tagger import TechniqueModel
+from claimscope.errors import ClaimscopeError
 from claimscope.model import Article, Attribution, Finding
+
+# What a technique the tagger finds does to a reader, for its findings' explanations (the PTC
+# guidelines' definitions, in a sentence each).
+DESCRIPTIONS = {
+    "loaded_language": "words chosen to stir emotion rather than to inform.",
+    "name_calling": "a label that casts someone as what the audience fears, hates or admires.",
+    "repetition": "the same message repeated until it sounds accepted.",
+    "exaggeration": "something made larger, or smaller, than the facts show.",
+    "doubt": "doubt cast on someone's credibility without evidence.",
+    "appeal_to_fear": "fear or prejudice raised in place of a reason.",
+    "flag_waving": "an appeal to national or group pride in place of a reason.",
+    "causal_oversimplification": "one cause given where an event has many.",
+    "slogans": "a brief, striking phrase used in place of an argument.",
+    "appeal_to_authority": "a claim said to be true because an authority says so.",
+    "black_and_white_fallacy": "two options presented as the only ones.",
+    "thought_terminating_cliches": "a stock phrase that closes the discussion.",
+    "whataboutism": "an accusation answered by accusing the accuser.",
+    "reductio_ad_hitlerum": "an idea discredited by linking it to a hated group or person.",
+    "red_herring": "attention turned to something beside the point.",
+    "bandwagon": "everyone is said to agree, so the reader should too.",
+    "straw_man": "an opponent's view replaced by a weaker one and refuted.",
+    "obfuscation": "words vague enough to mean what the reader wants.",
+}
+_EDGES = " \t\n\r.,;:!?\"“”‘’'()[]"
 
 # How often a hit of each technique is right. Not yet calibrated on annotated data: these are the
 # midpoint for lexicon-and-parse rules and a lower value for the broad ones (fear, exaggeration);
@@ -35,18 +64,18 @@ CONFIDENCE = {
 }
 
 
-def extract(doc: Doc, article: Article | None, attributions: list[Attribution]) -> list[Finding]:
-    lex = lexicon()
-    quotes = find_quotes(text_of(doc))
-    hits = rules.labels(doc, lex)
-    hits += rules.doubt(doc, lex)
-    taken = {(h.start, h.end) for h in hits}
-    hits += [h for h in rules.loaded(doc, lex) if (h.start, h.end) not in taken]
-    hits += rules.scare_quotes(doc, quotes, attributions, lex)
-    hits += rules.fear(doc, lex)
-    hits += rules.phrases(doc, lex)
-    hits += rules.slogans(doc, quotes)
-    hits += rules.repetition(doc, hits)
+def extract(
+    doc: Doc,
+    article: Article | None,
+    attributions: list[Attribution],
+    model: TechniqueModel | None = None,
+) -> list[Finding]:
+    """The rules' findings, and the learned tagger's where a ``model`` is given: a tagger span
+    the rules found too (same technique, overlapping words) is left to the rules, which name its
+    target more surely."""
+    hits = _rule_hits(doc, attributions)
+    if model is not None:
+        hits += not_ruled(_model_hits(doc, model), hits)
     regions = _regions(doc, article)
     hits = [h for h in hits if any(s <= h.start and h.end <= e for s, e in regions)]
     hits.sort(key=lambda h: (h.start, h.end, h.technique))
@@ -66,8 +95,83 @@ def extract(doc: Doc, article: Article | None, attributions: list[Attribution]) 
                 text=text_of(doc)[h.start : h.end],
                 target=h.target,
                 explanation=h.explanation,
-                confidence=CONFIDENCE.get(h.technique, 0.5),
+                confidence=h.confidence or CONFIDENCE.get(h.technique, 0.5),
                 attribution=_whose(speakers, h.start, h.end),
+            )
+        )
+    return out
+
+
+def _rule_hits(doc: Doc, attributions: list[Attribution]) -> list[rules.Hit]:
+    lex = lexicon()
+    quotes = find_quotes(text_of(doc))
+    hits = rules.labels(doc, lex)
+    hits += rules.doubt(doc, lex)
+    taken = {(h.start, h.end) for h in hits}
+    hits += [h for h in rules.loaded(doc, lex) if (h.start, h.end) not in taken]
+    hits += rules.scare_quotes(doc, quotes, attributions, lex)
+    hits += rules.fear(doc, lex)
+    hits += rules.phrases(doc, lex)
+    hits += rules.slogans(doc, quotes)
+    hits += rules.repetition(doc, hits)
+    return hits
+
+
+class _Spanned(Protocol):
+    @property
+    def technique(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+S = TypeVar("S", bound=_Spanned)
+
+
+def not_ruled(found: list[S], ruled: Sequence[_Spanned]) -> list[S]:
+    """The tagger's spans the rules did not find: a span overlapping a rule finding of its
+    technique is left to the rule, which names its target more surely."""
+    index = Intervals((r.start, r.end, r.technique) for r in ruled)
+    return [
+        f for f in found if all(t != f.technique for _, _, t in index.overlapping(f.start, f.end))
+    ]
+
+
+def model_spans(text: str, model: TechniqueModel) -> list[tagger.Span]:
+    """The tagger's spans in ``text``, trimmed of space and punctuation at their ends."""
+    out = []
+    for span in model.spans(text):
+        start, end = trimmed(text, span.start, span.end, _EDGES)
+        if end - start >= 2:
+            out.append(tagger.Span(span.technique, start, end, span.probability))
+    return out
+
+
+def _model_hits(doc: Doc, model: TechniqueModel) -> list[rules.Hit]:
+    """The tagger's spans as hits, each with the target its words are applied to and an
+    explanation from its technique's description."""
+    text = text_of(doc)
+    out = []
+    for span in model_spans(text, model):
+        start, end = span.start, span.end
+        words = text[start:end]
+        found = rules.target_of(doc, start, end)
+        if found is not None and start <= found[1][0] and found[1][1] <= end:
+            found = None  # the words themselves: not a target
+        target = found[0] if found else None
+        description = DESCRIPTIONS.get(span.technique, span.technique.replace("_", " "))
+        shown = words if len(words) <= 80 else words[:79].rstrip() + "…"
+        explanation = f"“{shown}”: {description}" + (f" Aimed at “{target}”." if target else "")
+        out.append(
+            rules.Hit(
+                span.technique,
+                start,
+                end,
+                target,
+                explanation,
+                found[1] if found else None,
+                confidence=round(span.probability, 3),
             )
         )
     return out
@@ -101,5 +205,10 @@ def _regions(doc: Doc, article: Article | None) -> list[tuple[int, int]]:
 @Language.component("claimscope_framing")
 def framing_component(doc: Doc) -> Doc:
     found = results(doc)
-    found["findings"] = extract(doc, doc._.article, found.get("attributions", []))
+    model = tagger.active()
+    if isinstance(model, ClaimscopeError):  # said once in the log; every analysis notes it
+        found["notes"] = [*found.get("notes", []), f"{model}; framing used the rules alone."]
+        model = None
+    found["findings"] = extract(doc, doc._.article, found.get("attributions", []), model)
+    found["technique_model"] = model.label if model is not None else None
     return doc

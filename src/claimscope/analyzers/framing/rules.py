@@ -70,6 +70,7 @@ class Hit:
     target: str | None
     explanation: str
     target_span: tuple[int, int] | None = None  # where the target is in the text, when known
+    confidence: float | None = None  # a learned tagger's probability; rules use their technique's
 
 
 def _explain(kind: str, text: str, target: str | None, **extra: object) -> str:
