@@ -128,3 +128,19 @@ def test_evaluation_scores_rules_tagger_and_both(small_model: Path, nlp: Any) ->
     report = format_report(result)
     for name in ("claimscope rules", "| tagger |", "rules + tagger", "lexicon baseline"):
         assert name in report, name
+
+
+def test_reports_and_version_say_which_model_ran(example_analysis: Analysis) -> None:
+    from typer.testing import CliRunner
+
+    from claimscope.cli import app
+    from claimscope.report import render
+
+    for fmt in ("md", "html"):
+        assert "claimscope train techniques --ptc DIR" in render(example_analysis, fmt)
+        named = example_analysis.model_copy(update={"technique_model": "tagger-x (PTC train)"})
+        shown = render(named, fmt)
+        assert "learned tagger tagger-x (PTC train)" in shown
+        assert "claimscope train techniques" not in shown
+    out = CliRunner().invoke(app, ["version"]).output
+    assert "framing techniques rules only" in out and "train techniques" in out

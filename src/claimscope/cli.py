@@ -871,7 +871,8 @@ def serve(
 
 @app.command()
 def version() -> None:
-    """Print the versions of claimscope, spaCy and the English model."""
+    """Print the versions of claimscope, spaCy and the English model, and which framing-technique
+    model runs."""
     import spacy
 
     from claimscope.nlp import MODEL_PACKAGES
@@ -885,7 +886,22 @@ def version() -> None:
         if meta:
             model = f"{name} {meta}"
             break
-    typer.echo(f"claimscope {__version__}\nspaCy {spacy.__version__}\nmodel {model}")
+    from claimscope.analyzers.framing import tagger
+
+    found = tagger.active()
+    if found is None:
+        techniques = (
+            f"rules only (no tagger at {tagger.default_path()}; "
+            "claimscope train techniques --ptc DIR builds one)"
+        )
+    elif isinstance(found, ClaimscopeError):
+        techniques = f"rules only ({found})"
+    else:
+        techniques = f"rules and the tagger {found.label}, {found.path}"
+    typer.echo(
+        f"claimscope {__version__}\nspaCy {spacy.__version__}\nmodel {model}\n"
+        f"framing techniques {techniques}"
+    )
 
 
 def main() -> None:

@@ -245,11 +245,25 @@ def _findings(analysis: Analysis) -> list[str]:
     if not rows:
         return []
     head = ("technique", "words", "aimed at", "times", "whose words", "why it matters")
-    lines = ["## Framing findings", "", _row(*head), "|---" * len(head) + "|"]
+    lines = ["## Framing findings", "", _model_line(analysis), "", _row(*head)]
+    lines.append("|---" * len(head) + "|")
     for f in rows:
         cells = (f.technique, ", ".join(f.words), ", ".join(f.targets))
         lines.append(_row(*map(_md, cells), f.occurrences, _md(f.whose_words), _md(f.explanation)))
     return [*lines, ""]
+
+
+def _model_line(analysis: Analysis) -> str:
+    """Which model found the techniques, and how to get the stronger one when it did not run."""
+    if analysis.technique_model:
+        return (
+            f"Found by claimscope's rules and the learned tagger {_md(analysis.technique_model)}."
+        )
+    return (
+        "Found by claimscope's rules, which mark single words of a few techniques; a learned "
+        "tagger finds phrases of 18 techniques: train it on this machine with `claimscope train "
+        "techniques --ptc DIR` (the PTC corpus and the `train` extra)."
+    )
 
 
 def _claims(analysis: Analysis) -> list[str]:
