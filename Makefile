@@ -9,7 +9,7 @@ EXAMPLE ?= ../shared/examples/presstv-2018-idlib.txt
 # CUDA build of several GB: make test TORCH="torch --extra-index-url https://download.pytorch.org/whl/cpu"
 TORCH ?= torch==2.13.0
 
-.PHONY: example test lint typecheck pytest schema calibrate bench bench-scaling bench-web bench-factchecks bench-corpus clean
+.PHONY: example test lint typecheck pytest schema calibrate bench bench-scaling bench-tagger bench-web bench-factchecks bench-corpus clean
 
 # Installation talks on stderr, so that `make example` prints only the analysis on stdout.
 $(BIN)/python:
@@ -51,6 +51,11 @@ calibrate: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_ingest.py
+
+# A full analysis with the learned technique tagger against bare spaCy (issue 19; needs a tagger
+# trained with claimscope train techniques).
+bench-tagger: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/bench_tagger.py --json benchmarks/results/tagger.json
 
 # Analysis time as one article grows to 1k, 4k and 16k sentences, next to bare spaCy (issue 17).
 bench-scaling: $(VENV)/.installed-dev
