@@ -95,7 +95,7 @@ def test_empty_predictions_leave_precision_undefined() -> None:
     assert Tally().f1() is None  # nothing on either side
     result = Result(folder="x", articles=1, claimscope=s, baseline=_scores([], []))
     report = format_report(result)
-    assert re.search(r"^\| claimscope \| 0 \| – \| 0\.0% \|", report, re.M)
+    assert re.search(r"^\| claimscope rules \| 0 \| – \| 0\.0% \|", report, re.M)
 
 
 def test_techniques_without_ptc_counterpart_are_counted_not_scored() -> None:
@@ -295,7 +295,7 @@ def test_eval_techniques_command_on_three_articles() -> None:
     r = CliRunner().invoke(app, ["eval", "techniques", "--ptc", str(root), "--limit", "3"])
     assert r.exit_code == 0, r.output
     assert "3 articles" in r.stdout
-    assert re.search(r"^\| claimscope \| \d+ \|", r.stdout, re.M)
+    assert re.search(r"^\| claimscope rules \| \d+ \|", r.stdout, re.M)
     assert re.search(r"^\| lexicon baseline \| \d+ \|", r.stdout, re.M)
     assert re.search(r"^\| loaded_language \| Loaded_Language \| \d+ \|", r.stdout, re.M)
     assert "Per technique" in r.stdout
