@@ -26,28 +26,24 @@ def _probs(rows: list[tuple[float, float, float]]) -> np.ndarray:
 
 def test_decode_bridges_one_gap_inside_a_line_only() -> None:
     pieces = [tagger.Piece(i * 5, i * 5 + 4, 0 if i < 5 else 1) for i in range(8)]
-    # columns: some technique, doubt, loaded_language
     probs = _probs(
         [
-            (0.8, 0.1, 0.9),  # on
-            (0.2, 0.1, 0.2),  # a gap of one: bridged
-            (0.8, 0.7, 0.3),  # on
-            (0.1, 0.05, 0.05),  # two off: the span ends
-            (0.1, 0.05, 0.05),
-            (0.8, 0.7, 0.1),  # on, next line
-            (0.1, 0.05, 0.05),
-            (0.1, 0.05, 0.05),
+            (0.1, 0.1, 0.8),  # on
+            (0.8, 0.1, 0.1),  # a gap of one: bridged
+            (0.2, 0.7, 0.1),  # on
+            (0.9, 0.05, 0.05),  # two off: the span ends
+            (0.9, 0.05, 0.05),
+            (0.2, 0.7, 0.1),  # on, next line
+            (0.9, 0.05, 0.05),
+            (0.9, 0.05, 0.05),
         ]
     )
     spans = tagger.decode(pieces, probs, TECHNIQUES, threshold=0.5)
     assert [(s.start, s.end) for s in spans] == [(0, 14), (25, 29)]
-    # the technique with the largest mean over the span: loaded 0.47 against doubt 0.3
+    # the technique with the most probability over the span: 0.8+0.1+0.1 against 0.1+0.1+0.7
     assert spans[0].technique == "loaded_language" and spans[1].technique == "doubt"
-    # with a bar for a second technique, both on the same words
-    both = tagger.decode(pieces, probs, TECHNIQUES, threshold=0.5, also=0.25)
-    assert [(s.technique, s.start) for s in both][:2] == [("loaded_language", 0), ("doubt", 0)]
     line_break = [tagger.Piece(0, 4, 0), tagger.Piece(5, 9, 1)]
-    both_on = _probs([(0.9, 0.9, 0.0), (0.9, 0.9, 0.0)])
+    both_on = _probs([(0.1, 0.9, 0.0), (0.1, 0.9, 0.0)])
     assert len(tagger.decode(line_break, both_on, TECHNIQUES, 0.5)) == 2  # never across lines
 
 
@@ -148,3 +144,16 @@ def test_reports_and_version_say_which_model_ran(example_analysis: Analysis) -> 
         assert "claimscope train techniques" not in shown
     out = CliRunner().invoke(app, ["version"]).output
     assert "framing techniques rules only" in out and "train techniques" in out
+
+
+def test_a_model_of_another_format_version_is_refused(small_model: Path, tmp_path: Path) -> None:
+    import onnx
+
+    model = onnx.load(str(small_model))
+    for entry in model.metadata_props:
+        if entry.key == "format":
+            entry.value = "claimscope.techniques/0"
+    old = tmp_path / "old.onnx"
+    onnx.save(model, str(old))
+    with pytest.raises(ClaimscopeError, match=r"format claimscope\.techniques/1"):
+        tagger.TechniqueModel(old)

@@ -46,7 +46,6 @@ from claimscope.evaluation.ptc import (
     PTC_TO_CLAIMSCOPE,
     Labelled,
     PtcArticle,
-    Scores,
     Tally,
     credit,
     load_ptc,
@@ -59,7 +58,6 @@ LEARNING_RATE = 5e-5  # the encoder's; the new head learns at HEAD_RATE
 HEAD_RATE = 1e-3
 BATCH = 16
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
-ALSO = (0.3, 0.4, 0.5, 0.6)  # bars for a second technique on a span
 HELD_OUT_EVERY = 10  # one article in ten chooses the threshold
 
 
@@ -83,29 +81,21 @@ def _imports() -> tuple[Any, Any, Any]:
 @dataclass
 class Example:
     ids: list[int]
-    labels: list[list[int]]  # per inner piece: [some technique, techniques[0], ...], 0 or 1
-    cues: np.ndarray  # tagger.features() of each inner piece
+    labels: list[int]  # one per inner piece: 0 none, i techniques[i - 1]
 
 
 def examples(articles: Sequence[PtcArticle], tok: Any) -> list[Example]:
-    """Every window of every article, each word piece labelled with every technique whose gold
-    span covers it (and, first, whether any does)."""
-    index = {t: i + 1 for i, t in enumerate(TECHNIQUES)}  # column 0: some technique
+    """Every window of every article, each word piece labelled by the shortest gold span over it."""
+    index = {t: i + 1 for i, t in enumerate(TECHNIQUES)}
     out = []
     for a in articles:
-        wins = tagger.windows(a.text, tok)
-        every = tagger.features(a.text, [p for w in wins for p in w.pieces])
-        at = 0
-        for w in wins:
+        for w in tagger.windows(a.text, tok):
             labels = []
             for p in w.pieces:
-                row = [0] * (len(TECHNIQUES) + 1)
-                for g in a.labels:
-                    if g.start < p.end and p.start < g.end and g.technique in index:
-                        row[0] = row[index[g.technique]] = 1
-                labels.append(row)
-            out.append(Example(w.ids, labels, every[at : at + len(w.pieces)]))
-            at += len(w.pieces)
+                covering = [g for g in a.labels if g.start < p.end and p.start < g.end]
+                best = min(covering, key=len) if covering else None
+                labels.append(index.get(best.technique, 0) if best else 0)
+            out.append(Example(w.ids, labels))
     return out
 
 
@@ -148,10 +138,10 @@ def train(
     net = _Tagger(torch, bert, len(TECHNIQUES) + 1)
     _fit(torch, net, train_set, epochs, say)
     net.eval()
-    threshold, f1, also = _threshold(torch, net, held or fit, tok)
+    threshold, f1 = _threshold(torch, net, held or fit, tok)
     say(f"threshold {threshold} (span F1 {f1:.3f} on {len(held or fit)} held-out articles)")
     target = out or tagger.default_path()
-    _export(torch, net, target, threshold, also, len(fit), say)
+    _export(torch, net, target, threshold, len(fit), say)
     return Report(
         target,
         len(fit),
@@ -171,19 +161,19 @@ def _Tagger(torch: Any, bert: Any, classes: int) -> Any:
         def __init__(self) -> None:
             super().__init__()
             self.bert = bert
-            self.head = torch.nn.Linear(bert.config.hidden_size + tagger.FEATURES, classes)
+            self.head = torch.nn.Linear(bert.config.hidden_size, classes)
             self.dropout = torch.nn.Dropout(0.1)
 
-        def logits(self, input_ids: Any, attention_mask: Any, features: Any) -> Any:
+        def logits(self, input_ids: Any, attention_mask: Any) -> Any:
             hidden = self.bert(
                 input_ids=input_ids,
                 attention_mask=attention_mask,
                 token_type_ids=torch.zeros_like(input_ids),
             ).last_hidden_state
-            return self.head(torch.cat([self.dropout(hidden), features], dim=-1))
+            return self.head(self.dropout(hidden))
 
-        def forward(self, input_ids: Any, attention_mask: Any, features: Any) -> Any:
-            return torch.sigmoid(self.logits(input_ids, attention_mask, features))
+        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
+            return torch.softmax(self.logits(input_ids, attention_mask), dim=-1)
 
     return Tagger()
 
@@ -197,16 +187,13 @@ def _batches(torch: Any, items: Sequence[Example], size: int, shuffle: bool) -> 
         width = max(len(items[i].ids) for i in group)
         ids = torch.zeros((len(group), width), dtype=torch.long)
         mask = torch.zeros_like(ids)
-        classes = len(TECHNIQUES) + 1
-        labels = torch.zeros((len(group), width, classes), dtype=torch.float32)
-        cues = torch.zeros((len(group), width, tagger.FEATURES), dtype=torch.float32)
+        labels = torch.full((len(group), width), -100, dtype=torch.long)  # -100: not scored
         for r, i in enumerate(group):
             e = items[i]
             ids[r, : len(e.ids)] = torch.tensor(e.ids)
             mask[r, : len(e.ids)] = 1
-            labels[r, 1 : len(e.ids) - 1] = torch.tensor(e.labels, dtype=torch.float32)
-            cues[r, 1 : len(e.ids) - 1] = torch.from_numpy(e.cues)
-        yield group, ids, mask, labels, cues
+            labels[r, 1 : len(e.ids) - 1] = torch.tensor(e.labels)
+        yield group, ids, mask, labels
 
 
 def _fit(torch: Any, net: Any, items: Sequence[Example], epochs: int, say: Any) -> None:
@@ -225,15 +212,11 @@ def _fit(torch: Any, net: Any, items: Sequence[Example], epochs: int, say: Any) 
     net.train()
     for epoch in range(epochs):
         total = 0.0
-        for _, ids, mask, labels, cues in _batches(torch, items, BATCH, shuffle=True):
-            logits = net.logits(ids, mask, cues)
-            scored = torch.zeros_like(mask, dtype=torch.float32)
-            scored[:, 1:] = mask[:, 1:].float()
-            scored[torch.arange(len(mask)), mask.sum(1) - 1] = 0.0  # [SEP]; [CLS] is column 0
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(
-                logits, labels, reduction="none"
-            ).sum(-1)
-            loss = (loss * scored).sum() / scored.sum().clamp(min=1.0)
+        for _, ids, mask, labels in _batches(torch, items, BATCH, shuffle=True):
+            logits = net.logits(ids, mask)
+            loss = torch.nn.functional.cross_entropy(
+                logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=-100
+            )
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -244,22 +227,17 @@ def _fit(torch: Any, net: Any, items: Sequence[Example], epochs: int, say: Any) 
 
 def _threshold(
     torch: Any, net: Any, articles: Sequence[PtcArticle], tok: Any
-) -> tuple[float, float, float | None]:
-    """The threshold with the best span-identification F1 on ``articles`` (and that F1), then
-    the bar for a second technique with the best classification F1 (None: one per span)."""
+) -> tuple[float, float]:
+    """The threshold with the best span-identification F1 on ``articles``."""
     found = []
     with torch.no_grad():
         for a in articles:
             wins = tagger.windows(a.text, tok)
             pieces = [p for w in wins for p in w.pieces]
-            every = tagger.features(a.text, pieces)
-            rows, at = [], 0
+            rows = []
             for w in wins:
                 ids = torch.tensor([w.ids])
-                cues = torch.zeros((1, len(w.ids), tagger.FEATURES))
-                cues[0, 1:-1] = torch.from_numpy(every[at : at + len(w.pieces)])
-                at += len(w.pieces)
-                rows.append(net(ids, torch.ones_like(ids), cues)[0, 1:-1].numpy())
+                rows.append(net(ids, torch.ones_like(ids))[0, 1:-1].numpy())
             probs = np.concatenate(rows) if rows else np.zeros((0, len(TECHNIQUES) + 1))
             found.append((a, pieces, probs))
     best = (THRESHOLDS[0], -1.0)
@@ -272,27 +250,10 @@ def _threshold(
         f1 = tally.f1() or 0.0
         if f1 > best[1]:
             best = (threshold, f1)
-    also: tuple[float | None, float] = (None, -1.0)
-    for bar in (None, *ALSO):  # a second technique on the same words, when it pays
-        scores = Scores()
-        for a, pieces, probs in found:
-            spans = tagger.decode(pieces, probs, TECHNIQUES, best[0], bar)
-            scores.add(a.labels, [Labelled(s.technique, s.start, s.end) for s in spans])
-        f1 = scores.classification.f1() or 0.0
-        if f1 > also[1]:
-            also = (bar, f1)
-    return best[0], best[1], also[0]
+    return best
 
 
-def _export(
-    torch: Any,
-    net: Any,
-    target: Path,
-    threshold: float,
-    also: float | None,
-    articles: int,
-    say: Any,
-) -> None:
+def _export(torch: Any, net: Any, target: Path, threshold: float, articles: int, say: Any) -> None:
     """ONNX export, int8 quantisation, metadata, and an atomic move into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     # the exporter's and the quantiser's advice is for their developers, not for this user
@@ -302,37 +263,27 @@ def _export(
     try:
         with tempfile.TemporaryDirectory(dir=target.parent) as tmp, warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            _write(torch, net, Path(tmp), target, threshold, also, articles)
+            _write(torch, net, Path(tmp), target, threshold, articles)
     finally:
         root.setLevel(level)
     say(f"wrote {target} ({target.stat().st_size / 1e6:.1f} MB)")
 
 
-def _write(
-    torch: Any,
-    net: Any,
-    tmp: Path,
-    target: Path,
-    threshold: float,
-    also: float | None,
-    articles: int,
-) -> None:
+def _write(torch: Any, net: Any, tmp: Path, target: Path, threshold: float, articles: int) -> None:
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     fp32, int8, final = tmp / "fp32.onnx", tmp / "int8.onnx", tmp / "final.onnx"
     ids = torch.ones((1, 8), dtype=torch.long)
-    cues = torch.zeros((1, 8, tagger.FEATURES))
     torch.onnx.export(
         net,
-        (ids, torch.ones_like(ids), cues),
+        (ids, torch.ones_like(ids)),
         str(fp32),
-        input_names=["input_ids", "attention_mask", "features"],
+        input_names=["input_ids", "attention_mask"],
         output_names=["probs"],
         dynamic_axes={
             "input_ids": {0: "batch", 1: "pieces"},
             "attention_mask": {0: "batch", 1: "pieces"},
-            "features": {0: "batch", 1: "pieces"},
             "probs": {0: "batch", 1: "pieces"},
         },
         opset_version=17,
@@ -346,7 +297,6 @@ def _write(
         "trained_on": f"PTC train, {articles} articles, claimscope {__version__}",
         "techniques": json.dumps(TECHNIQUES),
         "threshold": str(threshold),
-        "also": "" if also is None else str(also),
         "window": str(tagger.WINDOW),
     }
     for key, value in meta.items():

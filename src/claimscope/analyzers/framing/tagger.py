@@ -23,17 +23,13 @@ summed probability over its word pieces.
 
 from __future__ import annotations
 
-import bisect
 import json
 import logging
 import os
-import re
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,10 +43,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# 3: column 0 is the probability of some technique and the others each technique's own
-# (independent sigmoids, so that two techniques can share words); the cues of features() beside
-# the encoder's states
-FORMAT = "claimscope.techniques/3"
+FORMAT = "claimscope.techniques/1"
 MODEL_ENV = "CLAIMSCOPE_TECHNIQUE_MODEL"
 FILE_NAME = "techniques.onnx"
 WINDOW = 126  # word pieces per window, [CLS] and [SEP] aside (128 in all)
@@ -98,58 +91,6 @@ def windows(text: str, tokenizer: Tokenizer, size: int = WINDOW) -> list[Window]
                 pieces = [Piece(pos + enc.offsets[i][0], pos + enc.offsets[i][1], n) for i in part]
                 out.append(Window([cls, *(enc.ids[i] for i in part), sep], pieces))
         pos += len(line) + 1
-    return out
-
-
-FEATURES = 8  # see features()
-_WORD = re.compile(r"\w+")
-
-
-def features(text: str, pieces: Sequence[Piece]) -> np.ndarray:
-    """Cheap cues beside the encoder's states, one row per word piece (published PTC systems
-    found them worth it): how often the piece's word, and the two words starting with it, occur
-    in the whole article (repetition spans the article, the model's window one line); whether
-    the piece is inside quotation marks; whether its line holds "!" or "?"; where the line is in
-    the article, and whether it is the first (the headline); whether the word is in capitals."""
-    words = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text)]
-    starts = [w[0] for w in words]
-    single = Counter(w[2] for w in words)
-    pairs = Counter((a[2], b[2]) for a, b in pairwise(words))
-    quoted = _quoted(text)
-    lines = text.split("\n")
-    first = next((i for i, line in enumerate(lines) if line.strip()), 0)
-    out = np.zeros((len(pieces), FEATURES), dtype=np.float32)
-    for k, p in enumerate(pieces):
-        i = bisect.bisect_right(starts, p.start) - 1
-        if i >= 0 and words[i][0] <= p.start < words[i][1]:
-            word = words[i][2]
-            out[k, 0] = np.log1p(single[word]) / 3
-            if i + 1 < len(words):
-                out[k, 1] = np.log1p(pairs[word, words[i + 1][2]]) / 3
-            out[k, 7] = float(text[words[i][0] : words[i][1]].isupper() and len(word) > 1)
-        out[k, 2] = float(quoted[p.start]) if p.start < len(quoted) else 0.0
-        line = lines[p.line] if p.line < len(lines) else ""
-        out[k, 3] = float("!" in line)
-        out[k, 4] = float("?" in line)
-        out[k, 5] = p.line / max(1, len(lines) - 1)
-        out[k, 6] = float(p.line == first)
-    return out
-
-
-def _quoted(text: str) -> list[bool]:
-    """For each character, whether it sits between quotation marks on its line."""
-    out = [False] * len(text)
-    inside = False
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            inside = False
-        elif ch == "“":
-            inside = True
-        elif ch == "”":
-            inside = False
-        elif ch == '"':
-            inside = not inside
-        out[i] = inside
     return out
 
 
@@ -203,7 +144,6 @@ class TechniqueModel:
         try:
             self.techniques: list[str] = json.loads(meta["techniques"])
             self.threshold = float(meta["threshold"])
-            self.also = float(meta["also"]) if meta.get("also") else None
         except (KeyError, ValueError) as e:
             raise ClaimscopeError(f"{path}: incomplete technique model ({e})") from None
         self.path = path
@@ -217,12 +157,9 @@ class TechniqueModel:
         return f"{self.name} ({self.description})" if self.description else self.name
 
     def probabilities(self, text: str) -> tuple[list[Piece], np.ndarray]:
-        """Every word piece of ``text`` with its probabilities (column 0: some technique; column
+        """Every word piece of ``text`` with its probabilities (column 0: no technique; column
         ``i``: ``techniques[i - 1]``), in text order."""
         wins = windows(text, self._tokenizer)
-        every = features(text, [p for w in wins for p in w.pieces])  # the article's counts once
-        bounds = np.cumsum([0, *(len(w.pieces) for w in wins)])
-        cues = [every[bounds[i] : bounds[i + 1]] for i in range(len(wins))]
         pieces: list[Piece] = []
         rows: list[np.ndarray] = []
         # windows of similar length batch with little padding
@@ -233,14 +170,10 @@ class TechniqueModel:
             width = max(len(w.ids) for w in batch)
             ids = np.zeros((len(batch), width), dtype=np.int64)
             mask = np.zeros_like(ids)
-            extra = np.zeros((len(batch), width, FEATURES), dtype=np.float32)
-            for r, i in enumerate(order[at : at + BATCH]):
-                w = wins[i]
+            for r, w in enumerate(batch):
                 ids[r, : len(w.ids)] = w.ids
                 mask[r, : len(w.ids)] = 1
-                extra[r, 1 : len(w.pieces) + 1] = cues[i]
-            feeds = {"input_ids": ids, "attention_mask": mask, "features": extra}
-            (probs,) = self._session.run(["probs"], feeds)
+            (probs,) = self._session.run(["probs"], {"input_ids": ids, "attention_mask": mask})
             for r, i in enumerate(order[at : at + BATCH]):
                 found[i] = probs[r, 1 : len(wins[i].pieces) + 1]
         for i, w in enumerate(wins):
@@ -251,31 +184,20 @@ class TechniqueModel:
 
     def spans(self, text: str) -> list[Span]:
         pieces, probs = self.probabilities(text)
-        return decode(pieces, probs, self.techniques, self.threshold, self.also)
+        return decode(pieces, probs, self.techniques, self.threshold)
 
 
 def decode(
-    pieces: Sequence[Piece],
-    probs: np.ndarray,
-    techniques: Sequence[str],
-    threshold: float,
-    also: float | None = None,
+    pieces: Sequence[Piece], probs: np.ndarray, techniques: Sequence[str], threshold: float
 ) -> list[Span]:
-    """Spans of word pieces whose probability of carrying some technique (column 0) reaches
-    ``threshold``, each with its likeliest technique (the largest mean over the span) and, when
-    ``also`` is given, every other technique whose mean reaches it: annotators often put two
-    techniques on the same words (a loaded word that is also a repetition)."""
-    some = probs[:, 0] if len(probs) else np.zeros(0)
+    """Spans of word pieces whose probability of some technique reaches ``threshold``."""
+    some = 1.0 - probs[:, 0] if len(probs) else np.zeros(0)
     out = []
     for first, last in _runs(pieces, some >= threshold):
-        means = probs[first : last + 1, 1:].mean(axis=0)
+        block = probs[first : last + 1]
+        technique = techniques[int(np.argmax(block[:, 1:].sum(axis=0)))]
         p = float(some[first : last + 1].mean())
-        best = int(np.argmax(means))
-        chosen = [best] + [
-            i for i in np.argsort(-means) if also is not None and i != best and means[i] >= also
-        ]
-        for i in chosen:
-            out.append(Span(techniques[int(i)], pieces[first].start, pieces[last].end, p))
+        out.append(Span(technique, pieces[first].start, pieces[last].end, p))
     return out
 
 
