@@ -11,7 +11,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from enum import StrEnum
 from pathlib import Path
@@ -529,6 +529,24 @@ train_app = typer.Typer(
 app.add_typer(train_app, name="train")
 
 
+@contextmanager
+def _training(title: str) -> Iterator[Callable[[str], None]]:
+    """A progress callback: a spinner line on a terminal; otherwise each step on its own line
+    (a log)."""
+    from rich.markup import escape
+
+    status = err.status(title) if err.is_terminal else None
+
+    def say(message: str) -> None:
+        if status is not None:
+            status.update(f"Training: {escape(message)}")
+        else:
+            err.print(escape(message), highlight=False)
+
+    with status or nullcontext():
+        yield say
+
+
 @train_app.command("checkworthiness")
 def train_checkworthiness(
     claimbuster: Annotated[
@@ -581,24 +599,13 @@ def train_factcheck_matching(
     import json
     from importlib.resources import files
 
-    from rich.markup import escape
-
     from claimscope.knowledge.factchecks.match import FUSION_FILE, TUNING_FILE
     from claimscope.training.factchecks import save, train
 
     folder = out or Path(str(files("claimscope.knowledge.factchecks")))
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        # A spinner line on a terminal; otherwise each step on its own line (a log).
-        status = err.status("Training fact-check matching") if err.is_terminal else None
-
-        def say(message: str) -> None:
-            if status is not None:
-                status.update(f"Training: {escape(message)}")
-            else:
-                err.print(escape(message), highlight=False)
-
-        with status or nullcontext():
+        with _training("Training fact-check matching") as say:
             trained = train(checkthat, folds=folds, limit=limit, progress=say)
         save(trained.fusion, folder / FUSION_FILE)
         trained.tuning.save(folder / TUNING_FILE)
@@ -630,20 +637,11 @@ def train_techniques(
     """Fine-tune the framing-technique tagger on PTC train, on this machine (PTC's licence allows
     no redistribution, so no such weights ship). Needs the optional training packages (pip install
     'claimscope[train]'); about 12 minutes on two cores."""
-    from rich.markup import escape
 
     from claimscope.training.techniques import train
 
     try:
-        status = err.status("Training the technique tagger") if err.is_terminal else None
-
-        def say(message: str) -> None:
-            if status is not None:
-                status.update(f"Training: {escape(message)}")
-            else:
-                err.print(escape(message), highlight=False)
-
-        with status or nullcontext():
+        with _training("Training the technique tagger") as say:
             report = train(ptc, out, epochs=epochs, limit=limit, progress=say)
     except ClaimscopeError as e:
         raise _fail(str(e)) from None
