@@ -426,7 +426,7 @@ def evaluate(
     import time
 
     from claimscope import nlp as nlp_module
-    from claimscope.analyzers.framing import beside_tagger, model_spans, not_ruled, tagger
+    from claimscope.analyzers.framing import model_spans, not_ruled, tagger
     from claimscope.errors import ClaimscopeError
     from claimscope.model import Analysis, Article
     from claimscope.pipeline import analyze_many
@@ -467,8 +467,7 @@ def evaluate(
             spans = [Labelled(s.technique, s.start, s.end) for s in model_spans(a.text, trained)]
             result.model_seconds += time.perf_counter() - started
             result.model.add(a.labels, spans, scored)
-            ruled = beside_tagger(predicted)
-            result.combined.add(a.labels, ruled + not_ruled(spans, ruled), scored)
+            result.combined.add(a.labels, predicted + not_ruled(spans, predicted), scored)
     return result
 
 

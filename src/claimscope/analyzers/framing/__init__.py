@@ -70,12 +70,10 @@ def extract(
     attributions: list[Attribution],
     model: TechniqueModel | None = None,
 ) -> list[Finding]:
-    """The rules' findings, and the learned tagger's where a ``model`` is given: a tagger span
-    the rules found too (same technique, overlapping words) is left to the rules, which name its
-    target more surely."""
+    """The rules' findings, and the learned tagger's where a ``model`` is given (see
+    :func:`not_ruled` for how the two are merged)."""
     hits = _rule_hits(doc, attributions)
     if model is not None:
-        hits = beside_tagger(hits)
         hits += not_ruled(_model_hits(doc, model), hits)
     regions = _regions(doc, article)
     hits = [h for h in hits if any(s <= h.start and h.end <= e for s, e in regions)]
@@ -128,19 +126,6 @@ class _Spanned(Protocol):
 
 
 S = TypeVar("S", bound=_Spanned)
-
-
-# Rule techniques whose findings are too often wrong on PTC train (precision of the rules alone,
-# `claimscope eval techniques --split train`: repetition 7%, slogans 6%, whataboutism 13%, fear
-# 13%) to keep beside a tagger that finds those techniques better. Doubt (14% there) stays: the
-# rule marks doubt cast on an event ("alleged attack"), which PTC's "Doubt" (questioning a
-# person's credibility) does not cover but a reader of the report needs.
-WEAK_BESIDE_TAGGER = frozenset({"repetition", "slogans", "whataboutism", "appeal_to_fear"})
-
-
-def beside_tagger(ruled: list[S]) -> list[S]:
-    """The rule findings kept when a tagger runs: those of techniques the rules find well."""
-    return [r for r in ruled if r.technique not in WEAK_BESIDE_TAGGER]
 
 
 def not_ruled(found: list[S], ruled: Sequence[_Spanned]) -> list[S]:
