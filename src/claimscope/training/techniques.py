@@ -9,8 +9,8 @@ and what it was trained on in the file's metadata, to the user's data directory
 
 Why this encoder, measured on PTC dev (SemEval-2020 span scoring, ``docs/evaluation.md``): token
 states of the frozen int8 MiniLM with a logistic-regression head reach span-identification F1
-0.33; fine-tuning every weight reaches 0.40 after one epoch (about five minutes an epoch on two
-cores), at the same run-time cost, one MiniLM pass over the text.
+0.33; fine-tuning every weight about 0.40 (0.40 after the two epochs trained here, about five
+minutes an epoch on two cores), at the same run-time cost, one MiniLM pass over the text.
 
 Labels: a word piece takes the technique of the shortest gold span covering it (a loaded word
 inside a flag-waving sentence is loaded language), or none. One article in ten of the training
