@@ -84,7 +84,6 @@ class Digest:
     unheard: tuple[str, ...]
     sides: tuple[SideLine, ...]
     claims: tuple[ClaimLine, ...]
-    claim_count: int
 
 
 def digest(analysis: Analysis) -> Digest:
@@ -96,7 +95,6 @@ def digest(analysis: Analysis) -> Digest:
         unheard=tuple(analysis.sourcing.unheard if analysis.sourcing else ()),
         sides=tuple(sides(analysis.framing_by_actor, analysis.voices)),
         claims=tuple(claims_to_check(analysis)),
-        claim_count=len(analysis.claims),
     )
 
 

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from claimscope.model import Analysis, Attribution, Finding
+from claimscope.report.wording import speaker_of
 
 # A reader-facing name for every technique claimscope (or a trained tagger, with PTC's names)
 # can report; an unknown one is shown as its name with spaces.
@@ -49,11 +50,8 @@ def whose(a: Attribution | None) -> str:
     paraphrase), with the relay it came through."""
     if a is None:
         return OUTLET
-    if a.speaker is not None:
-        who = a.speaker.name
-    elif a.source is not None:
-        who = a.source.text
-    else:
+    who = speaker_of(a)
+    if who is None:
         return "an unnamed source"
     if a.via:
         who += " via " + ", ".join(r.name for r in a.via)
@@ -71,7 +69,6 @@ class FindingRow:
     voices: tuple[tuple[str, int], ...]  # whose words, with how many of the occurrences
     explanation: str
     ids: tuple[str, ...]  # the findings folded into the row, repetitions included
-    repeated: bool  # the words recur in the article (counted, or a repetition finding)
 
     @property
     def whose_words(self) -> str:
@@ -117,7 +114,6 @@ def finding_rows(analysis: Analysis) -> list[FindingRow]:
                 voices=tuple(voices.most_common()),
                 explanation=explanation,
                 ids=tuple(f.id for f in found),
-                repeated=len(places) > 1 or any(f.technique == "repetition" for f in found),
             )
         )
     starts = {f.id: f.start for f in analysis.findings}

@@ -19,7 +19,14 @@ from claimscope.report.claims import factchecked_claims, match_summary, top_clai
 from claimscope.report.digest import Digest, cue_words, digest
 from claimscope.report.findings import finding_rows
 from claimscope.report.outlet import outlet_fields, outlet_missing, outlet_ratings, rating_scales
-from claimscope.report.wording import attribution_kind, counts, percent, shares, web_url
+from claimscope.report.wording import (
+    attribution_kind,
+    counts,
+    percent,
+    shares,
+    speaker_of,
+    web_url,
+)
 
 _INLINE = str.maketrans(
     {c: "\\" + c for c in "\\`*_[]|~"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
@@ -202,7 +209,7 @@ def _attributions(analysis: Analysis) -> list[str]:
     lines = ["## Attributions", "", _row("speaker", "cue", "what", "via", "kind")]
     lines.append("|---" * 5 + "|")
     for a in analysis.attributions:
-        speaker = a.speaker.name if a.speaker else (a.source.text if a.source else "(nobody named)")
+        speaker = speaker_of(a) or "(nobody named)"
         content = " … ".join(c.text for c in a.content)
         content = content if len(content) <= 240 else content[:237] + "..."
         via = ", ".join(r.name for r in a.via)

@@ -69,3 +69,11 @@ def attribution_kind(a: Attribution) -> str:
     """ "quotation", "reported speech" ...; an attitude (believes, wants) is said to be one."""
     kind = KINDS.get(a.kind, a.kind)
     return kind if a.speech else f"{kind}; an attitude or intention, not a statement"
+
+
+def speaker_of(a: Attribution) -> str | None:
+    """Who an attribution is from as the reports name them: the resolved speaker, else the words
+    naming the source; None when nobody is named ("reportedly")."""
+    if a.speaker is not None:
+        return a.speaker.name
+    return a.source.text if a.source is not None else None

@@ -163,8 +163,6 @@ def _model_hits(doc: Doc, model: TechniqueModel) -> list[rules.Hit]:
         start, end = span.start, span.end
         words = text[start:end]
         found = rules.target_of(doc, start, end)
-        if found is not None and start <= found[1][0] and found[1][1] <= end:
-            found = None  # the words themselves: not a target
         target = found[0] if found else None
         description = DESCRIPTIONS.get(span.technique, span.technique.replace("_", " "))
         shown = words if len(words) <= 80 else words[:79].rstrip() + "…"

@@ -120,7 +120,16 @@ def _phrase(head: Token, exclude: set[int]) -> tuple[str, tuple[int, int]] | Non
 
 
 def target_of(doc: Doc, start: int, end: int) -> tuple[str, tuple[int, int]] | None:
-    """Who or what the words at ``start:end`` are applied to."""
+    """Who or what the words at ``start:end`` are applied to; None when that is only the words
+    themselves ("the terrorists", "the liberation"): naming them as their own target would be
+    circular."""
+    found = _applied_to(doc, start, end)
+    if found is not None and start <= found[1][0] and found[1][1] <= end:
+        return None
+    return found
+
+
+def _applied_to(doc: Doc, start: int, end: int) -> tuple[str, tuple[int, int]] | None:
     span = _tokens(doc, start, end)
     if span is None:
         return None
@@ -181,14 +190,8 @@ def _in_name(doc: Doc, start: int, end: int) -> bool:
 
 
 def _targeted(doc: Doc, technique: str, kind: str, start: int, end: int) -> Hit:
-    """A hit on ``start:end`` with the target its words are applied to, explained as ``kind``.
-
-    Words that are themselves the noun they would label ("the terrorists", "the liberation")
-    have no target: naming the words as their own target would be circular.
-    """
+    """A hit on ``start:end`` with the target its words are applied to, explained as ``kind``."""
     found = target_of(doc, start, end)
-    if found is not None and start <= found[1][0] and found[1][1] <= end:
-        found = None
     target = found[0] if found else None
     words = text_of(doc)[start:end]
     return Hit(
@@ -285,8 +288,6 @@ def scare_quotes(
         if prev.pos_ == "PRON" and prev.tag_ != "PRP$":
             continue
         found = target_of(doc, s, e)
-        if found is not None and q.start <= found[1][0] and found[1][1] <= q.end:
-            found = None  # the quoted words themselves: no one else is named
         target = found[0] if found else None
         out.append(
             Hit(
