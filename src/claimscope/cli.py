@@ -594,7 +594,7 @@ def train_factcheck_matching(
     ] = None,
 ) -> None:
     """Tune the encoder (BitFit) and fit the fact-check fusion and its display threshold on
-    CheckThat 2020 train. Needs the optional training packages (pip install 'claimscope[train]');
+    CheckThat 2020 train. Needs the optional training packages (pip install 'claimscope\\[train]');
     about 35 minutes on two cores."""
     import json
     from importlib.resources import files
@@ -636,7 +636,7 @@ def train_techniques(
 ) -> None:
     """Fine-tune the framing-technique tagger on PTC train, on this machine (PTC's licence allows
     no redistribution, so no such weights ship). Needs the optional training packages (pip install
-    'claimscope[train]'); about 12 minutes on two cores."""
+    'claimscope\\[train]'); about 12 minutes on two cores."""
 
     from claimscope.training.techniques import train
 
