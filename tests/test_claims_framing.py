@@ -42,15 +42,62 @@ def test_example_attributed_claims_link_their_attribution(example_analysis: Anal
     assert agentless and agentless[0].voice == "unattributed"
 
 
-@pytest.mark.xfail(
-    reason="issue 4 acceptance not yet met: the shipped ClaimBuster scorer ranks the stockpile "
-    "claim 4th of 15 (0.874 against 0.875 for the 3rd; see docs/evaluation.md)",
-    strict=False,
-)
-def test_example_stockpile_claim_ranks_in_top_three(example_analysis: Analysis) -> None:
-    ranked = sorted(example_analysis.claims, key=lambda c: -c.checkworthiness)
+def test_example_ranks_specific_facts_first(example_analysis: Analysis) -> None:
+    """Issue 20: the three claims to check first are specific factual ones, not the photo caption
+    or the vague "it was not the first time ..." that the sentence score alone put first."""
+    ranked = sorted(example_analysis.claims, key=lambda c: -(c.priority or 0))
     top = [c.text for c in ranked[:3]]
-    assert any("surrendered its entire chemical stockpile" in t for t in top), top
+    assert any("surrendered its entire chemical stockpile in 2013" in t for t in top), top
+    assert any(t.startswith("On April 14") for t in top), top
+    assert not any("Um Majid" in t or "not the first time" in t for t in top), top
+    caption = _claim(example_analysis, "Um Majid")
+    assert "caption" in [r.feature for r in caption.reasons]
+    assert caption.priority is not None and caption.priority < caption.checkworthiness
+    vague = _claim(example_analysis, "not the first time")
+    assert "vague" in [r.feature for r in vague.reasons]
+    kidnap = _claim(example_analysis, "kidnapped 22 children")
+    assert ("number", "22") in [(r.feature, r.text) for r in kidnap.reasons]
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "feature"),
+    [
+        (
+            "Should the government raise taxes on imported steel next year?",
+            "raise taxes",
+            "question",
+        ),
+        (
+            "The minister said the country should spend more on its schools and hospitals.",
+            "spend more",
+            "opinion",
+        ),
+        ("This is a very important issue for all of us here today.", "important issue", "vague"),
+        (
+            "Police arrested 14 protesters outside the parliament in Ankara on Tuesday.",
+            "arrested 14",
+            "number",
+        ),
+    ],
+)
+def test_ranking_reasons_on_generic_sentences(text: str, words: str, feature: str) -> None:
+    claim = _claim(analyze(text), words)
+    features = {r.feature: r.effect for r in claim.reasons}
+    assert feature in features, claim.reasons
+    moved = claim.priority is not None and claim.priority - claim.checkworthiness
+    assert moved and (moved > 0) == (features[feature] > 0)
+
+
+def test_headline_claims_keep_their_figures() -> None:
+    """Headlines drop the auxiliary ("58 Killed in ..." is "58 were killed"): the headline is a
+    claim, with its number."""
+    text = (
+        "58 Killed in Suspected Gas Attack in Northern Province\n\n"
+        "Dozens of people were killed on Tuesday in a suspected chemical attack, a monitor said."
+    )
+    claims = [c.text for c in analyze(text).claims]
+    assert "58 Killed in Suspected Gas Attack in Northern Province" in claims, claims
+    assert not any(c.startswith("Killed") for c in claims), claims
 
 
 def test_example_hedges_and_doubt(example_analysis: Analysis) -> None:

@@ -21,6 +21,7 @@ from claimscope.model import (
     Claim,
     FactCheckMatch,
     Finding,
+    RankReason,
     Relay,
     Section,
     Sourcing,
@@ -75,10 +76,11 @@ def test_example_sides(example_digest: Any) -> None:
 
 
 def test_example_claims_to_check(example_analysis: Analysis, example_digest: Any) -> None:
-    ranked = sorted(example_analysis.claims, key=lambda c: (-c.checkworthiness, c.start))
+    ranked = sorted(example_analysis.claims, key=lambda c: (-(c.priority or 0), c.start))
     assert [c.id for c in example_digest.claims] == [c.id for c in ranked[:5]]
     april = next(c for c in example_digest.claims if c.text.startswith("On April 14"))
     assert april.hedges == ("purported",) and april.voice == "outlet"
+    assert april.why.startswith("raised by a date (April 14)")
 
 
 def test_raters_fold_domains_never_verdicts() -> None:
@@ -211,6 +213,8 @@ def _hostile_analysis() -> Analysis:
                 attribution="A1",
                 hedges=[Span.of(text, start, start + 8)],
                 checkworthiness=0.9,
+                priority=0.92,
+                reasons=[RankReason(feature="place", effect=0.3, text=HOSTILE)],
                 factchecks=[
                     FactCheckMatch(claim=HOSTILE, score=0.61, rating=HOSTILE, reviewer=HOSTILE)
                 ],
@@ -288,7 +292,10 @@ def test_every_digest_field_is_escaped(fmt: str) -> None:
     assert f"{HOSTILE} ({HOSTILE}), possible match 0.61" in shown
     cells = [" ".join(td.text_content().split()) for td in part.iter("td")]
     if fmt == "md":  # no table cell was split by the "|" in the strings
-        assert all(len(tr.findall("td")) in (4, 5, 6) for tr in part.iter("tr") if tr.findall("td"))
+        assert all(
+            len(tr.findall("td")) in (4, 5, 6, 7) for tr in part.iter("tr") if tr.findall("td")
+        )
+    assert f"raised by a place ({HOSTILE})" in shown  # the ranking's reason, as text
     assert any(c == f"{HOSTILE} 1" for c in cells)  # the cue word and its count, as text
 
 

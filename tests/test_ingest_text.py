@@ -103,3 +103,48 @@ def test_non_english_is_detected() -> None:
         "pour mettre en scène une attaque chimique dans la province d'Idleb."
     )
     assert read_text(text).language == "fr"
+
+
+@pytest.mark.parametrize(
+    ("body", "removed_kinds", "starts"),
+    [
+        (
+            "Posted on April 4 2017 by Example Wire 58 Killed in Suspected Gas Attack in Idlib "
+            "Dozens of people were killed on Tuesday in a suspected chemical attack.",
+            ["byline", "repeated_headline"],
+            "Dozens of people",
+        ),
+        (
+            "Wednesday 07 December 2016 58 Killed in Suspected Gas Attack in Idlib. Dozens of "
+            "people were killed on Tuesday in a suspected chemical attack.",
+            ["dateline", "repeated_headline"],
+            "Dozens of people",
+        ),
+        (
+            "58 Killed in Suspected Gas Attack in Idlib 6 October 2016 Idlib SANA - Dozens of "
+            "people were killed.",
+            ["repeated_headline"],
+            "6 October 2016",
+        ),
+    ],
+)
+def test_a_title_repeated_at_the_start_of_the_body_is_cut(
+    body: str, removed_kinds: list[str], starts: str
+) -> None:
+    """Scraped rows often repeat the headline (after a date or byline) at the start of the body,
+    with no line break: it is cut, so that the lead sentence stands alone."""
+    article = read_text(body, title="58 Killed in Suspected Gas Attack in Idlib")
+    assert [r.kind for r in article.removed] == removed_kinds
+    first_body = next(s for s in article.sections if s.kind == "body")
+    assert article.text[first_body.start :].startswith(starts)
+    assert article.text.startswith("58 Killed in Suspected Gas Attack in Idlib\n\n")
+
+
+def test_a_title_quoted_later_in_the_body_stays() -> None:
+    body = (
+        "The agency published a report on Monday. Its first page read: 58 Killed in Suspected "
+        "Gas Attack in Idlib, and the ministry disputed it."
+    )
+    article = read_text(body, title="58 Killed in Suspected Gas Attack in Idlib")
+    assert article.removed == []
+    assert "Its first page read: 58 Killed" in article.text

@@ -20,6 +20,7 @@ from claimscope.model import (
     Attribution,
     Claim,
     Finding,
+    RankReason,
     Section,
     Sourcing,
     Span,
@@ -129,20 +130,23 @@ def _plain(word: str) -> str:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_example_claims_ranked_by_checkworthiness(
+def test_example_claims_ranked_by_priority(
     example_analysis: Analysis, example_reports: dict[str, dict[str, HtmlElement]], fmt: str
 ) -> None:
     rows = _rows(example_reports[fmt]["Claims ranked for checking"])
     assert len(rows) == min(10, len(example_analysis.claims))
-    scores = [float(r[1]) for r in rows]
-    assert scores == sorted(scores, reverse=True)
-    best = max(example_analysis.claims, key=lambda c: c.checkworthiness)
-    assert rows[0][3] == best.text
-    by_text = {r[3][:30]: r for r in rows}
-    assert by_text["Syria surrendered its entire c"][2] == "outlet"
+    priorities = [float(r[1]) for r in rows]
+    assert priorities == sorted(priorities, reverse=True)
+    best = max(example_analysis.claims, key=lambda c: c.priority or 0)
+    assert rows[0][4] == best.text
+    by_text = {r[4][:30]: r for r in rows}
+    stockpile = by_text["Syria surrendered its entire c"]
+    assert stockpile[3] == "outlet" and "a date (2013)" in stockpile[5]
     april = by_text["On April 14, the US, Britain a"]
-    assert april[2] == "outlet" and april[4] == "purported"
-    assert any(r[2] == "attributed to Walid al-Muallem" for r in rows)
+    assert april[3] == "outlet" and april[6] == "purported"
+    assert float(april[1]) > float(april[2])  # raised above its sentence score, and says why
+    assert april[5].startswith("raised by a date (April 14)")
+    assert any(r[3] == "attributed to Walid al-Muallem" for r in rows)
 
 
 def _hostile_analysis() -> Analysis:
@@ -179,6 +183,8 @@ def _hostile_analysis() -> Analysis:
                 hedges=[hostile_span],
                 boosters=[hostile_span],
                 checkworthiness=0.9,
+                priority=0.92,
+                reasons=[RankReason(feature="place", effect=0.3, text=HOSTILE)],
             )
         ],
         findings=[
@@ -244,7 +250,16 @@ def test_new_sections_escape_article_strings(fmt: str) -> None:
         ["Labelling", HOSTILE, HOSTILE, "1", "the outlet", f"“{HOSTILE}” labels “{HOSTILE}”."]
     ]
     assert _rows(sections["Claims ranked for checking"]) == [
-        ["1", "0.90", f"attributed to {HOSTILE}", f"{HOSTILE} staged it", HOSTILE, HOSTILE]
+        [
+            "1",
+            "0.92",
+            "0.90",
+            f"attributed to {HOSTILE}",
+            f"{HOSTILE} staged it",
+            f"raised by a place ({HOSTILE})",
+            HOSTILE,
+            HOSTILE,
+        ]
     ]
 
 
@@ -259,7 +274,7 @@ def test_claim_from_hostile_article_text_is_escaped(nlp: Any, fmt: str) -> None:
     analysis = analyze(read_text(text, source="<test>"), nlp=nlp)
     report = render(analysis, fmt)
     assert "<script" not in _shown(report, fmt)
-    claims = [r[3] for r in _rows(_sections(report, fmt)["Claims ranked for checking"])]
+    claims = [r[4] for r in _rows(_sections(report, fmt)["Claims ranked for checking"])]
     assert any("<script>alert(1)</script> militants" in c for c in claims), claims
 
 

@@ -452,17 +452,17 @@ def test_claims_table_names_the_matches(
     context_analysis: Analysis, context_reports: dict[str, str], fmt: str
 ) -> None:
     rows = _rows(_sections(context_reports[fmt], fmt)["Claims ranked for checking"])
-    by_claim = {r[3]: r for r in rows}
-    assert all(len(r) == 7 for r in rows)
+    by_claim = {r[4]: r for r in rows}
+    assert all(len(r) == 9 for r in rows)
     stockpile = next(t for t in by_claim if t.startswith("Syria surrendered"))
     # Each match with its score in words, so that a 0.70 match does not read like a 0.98 one.
-    assert by_claim[stockpile][6] == (
+    assert by_claim[stockpile][8] == (
         "Mostly false (Example Check), close match 0.98; False (Second Check), likely match 0.81"
     )
     strike = next(t for t in by_claim if t.startswith("On April 14"))
-    assert by_claim[strike][6] == "True, possible match 0.70"
+    assert by_claim[strike][8] == "True, possible match 0.70"
     unchecked = [r for t, r in by_claim.items() if t not in (stockpile, strike)]
-    assert unchecked and all(r[6] == "" for r in unchecked)
+    assert unchecked and all(r[8] == "" for r in unchecked)
     if fmt == "html":
         doc = lxml.html.document_fromstring(context_reports["html"])
         links = [a.get("href") for a in doc.get_element_by_id("claims").iter("a")]
@@ -478,7 +478,7 @@ def test_no_matches_no_factchecks(example_analysis: Analysis, fmt: str) -> None:
     sections = _sections(report, fmt)
     assert "Fact-checks" not in sections
     assert "fact-check" not in report.lower()
-    assert all(len(r) == 6 for r in _rows(sections["Claims ranked for checking"]))
+    assert all(len(r) == 8 for r in _rows(sections["Claims ranked for checking"]))
 
 
 # --- Escaping -------------------------------------------------------------------------------
@@ -519,7 +519,7 @@ def test_hostile_outlet_and_factchecks_are_escaped(fmt: str) -> None:
         assert not set('"<>()[] |') & set(href)
     claims = _rows(sections["Claims ranked for checking"])
     words = ["close match 0.95", "close match 0.90", "likely match 0.85", "likely match 0.80"]
-    assert claims[0][6] == "; ".join(f"{HOSTILE} ({HOSTILE}), {w}" for w in words)
+    assert claims[0][8] == "; ".join(f"{HOSTILE} ({HOSTILE}), {w}" for w in words)
 
 
 @pytest.mark.parametrize(

@@ -191,6 +191,16 @@ class FactCheckMatch(_Model):
     id: str | None = None  # the store's record id
 
 
+class RankReason(_Model):
+    """Why a claim ranks where it does among the article's claims: one feature of the claim
+    ("number", "date", "place", "agent_action" raise it; "caption", "question", "opinion",
+    "vague" lower it), what it added to the log-odds of the score, and the words that show it."""
+
+    feature: str
+    effect: float
+    text: str | None = None
+
+
 class Claim(_Model):
     id: str
     start: int = Field(ge=0)
@@ -204,6 +214,9 @@ class Claim(_Model):
     factchecks: list[FactCheckMatch] = Field(
         default_factory=list
     )  # added: stored reviews that match
+    # Added: the order to check claims in a news article: checkworthiness moved by the reasons.
+    priority: float | None = Field(default=None, ge=0.0, le=1.0)
+    reasons: list[RankReason] = Field(default_factory=list)
 
 
 class Entity(_Model):

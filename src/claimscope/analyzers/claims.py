@@ -30,6 +30,7 @@ from claimscope.analyzers import (
     CLAIM_SECTIONS,
     Intervals,
     checkworthiness,
+    claim_rank,
     results,
     text_of,
     trimmed,
@@ -70,18 +71,30 @@ def extract(doc: Doc, article: Article | None, attributions: list[Attribution]) 
     """Claim units of ``doc`` with their voice, hedges and check-worthiness score."""
     regions = _claim_regions(doc, article)
     units = _attributed_units(doc, attributions, regions)
-    units += _outlet_units(doc, attributions, regions)
+    units += _outlet_units(doc, attributions, regions, _sections_of(article, "headline"))
     units = _distinct(units)
     texts = [text_of(doc)[u.start : u.end] for u in units]
     scores = checkworthiness.score(texts) if texts else []
     by_id = {a.id: a for a in attributions}
+    captions = (
+        [(s.start, s.end) for s in article.sections if s.kind == "caption"] if article else []
+    )
     m = markers()
     claims = []
     for n, (u, text, score) in enumerate(zip(units, texts, scores, strict=True), start=1):
         hedges = _find(m.hedges, text_of(doc), u.start, u.end)
         attr = by_id.get(u.attribution or "")
-        if attr is not None and cue_lemma(doc, attr) in m.distancing:
+        lemma = cue_lemma(doc, attr) if attr is not None else None
+        if lemma in m.distancing and attr is not None:
             hedges.insert(0, attr.cue)
+        ranked = claim_rank.rank(
+            doc,
+            u.start,
+            u.end,
+            score,
+            caption=_in_regions(u.start, u.end, captions),
+            cue_lemma=lemma,
+        )
         claims.append(
             Claim(
                 id=f"C{n}",
@@ -93,6 +106,8 @@ def extract(doc: Doc, article: Article | None, attributions: list[Attribution]) 
                 hedges=hedges,
                 boosters=_find(m.boosters, text_of(doc), u.start, u.end),
                 checkworthiness=round(min(1.0, max(0.0, score)), 3),
+                priority=ranked.priority,
+                reasons=ranked.reasons,
             )
         )
     return claims
@@ -102,6 +117,10 @@ def _claim_regions(doc: Doc, article: Article | None) -> list[tuple[int, int]]:
     if article is None or not article.sections:
         return [(0, len(text_of(doc)))]
     return [(s.start, s.end) for s in article.sections if s.kind in CLAIM_SECTIONS]
+
+
+def _sections_of(article: Article | None, kind: str) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in article.sections if s.kind == kind] if article else []
 
 
 def _in_regions(start: int, end: int, regions: list[tuple[int, int]]) -> bool:
@@ -160,7 +179,10 @@ def _footprint(attributions: list[Attribution]) -> list[tuple[int, int]]:
 
 
 def _outlet_units(
-    doc: Doc, attributions: list[Attribution], regions: list[tuple[int, int]]
+    doc: Doc,
+    attributions: list[Attribution],
+    regions: list[tuple[int, int]],
+    headlines: list[tuple[int, int]],
 ) -> list[Unit]:
     """Clauses the article asserts itself: outside every attribution's cue, source and content."""
     footprint = _footprint(attributions)
@@ -187,7 +209,7 @@ def _outlet_units(
                 max(0, min(end, e) - max(start, s))
                 for s, e, _ in foot_index.overlapping(start, end)
             )
-            if covered < (end - start) / 2 and _has_finite_verb(doc, start, end):
+            if covered < (end - start) / 2 and _has_finite_verb(doc, start, end, headlines):
                 out.append(Unit(start, end, "outlet"))
     return out
 
@@ -240,11 +262,18 @@ def _subtree_chars(t: object) -> tuple[int, int]:
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
 
 
-def _has_finite_verb(doc: Doc, start: int, end: int) -> bool:
-    """A proposition needs a finite verb: "(Photo by AFP)" or "News / Syria" is not one."""
+def _has_finite_verb(doc: Doc, start: int, end: int, headlines: list[tuple[int, int]]) -> bool:
+    """A proposition needs a finite verb: "(Photo by AFP)" or "News / Syria" is not one.
+
+    Headlines drop the auxiliary: "58 Killed in Gas Attack" is "58 were killed", so there a past
+    participle or an infinitive of the future ("Minister to Resign") counts as well."""
     span = doc.char_span(start, end, alignment_mode="expand")
-    return span is not None and any(
-        t.pos_ in ("VERB", "AUX") and t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in span
+    if span is None:
+        return False
+    if any(t.pos_ in ("VERB", "AUX") and t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in span):
+        return True
+    return _in_regions(start, end, headlines) and any(
+        t.pos_ == "VERB" and t.tag_ in ("VBN", "VB") and t.i > span.start for t in span
     )
 
 

@@ -239,6 +239,8 @@ def build_article(
 
     has_headline = any(b.kind == "headline" for b in blocks)
     if title and not has_headline:
+        _cut_repeated_title(original, blocks, title)
+    if title and not has_headline:
         t = normalize(title)
         if t:
             sections.append(Section(kind="headline", start=0, end=len(t)))
@@ -254,12 +256,14 @@ def build_article(
                 if kind == "headline" and headline is None:
                     headline = normalize(original[start:end])
             else:
-                removed.append(Removed(kind=kind, text=original[start:end], detail=b.detail))
-                if kind == "dateline" and not published and b.detail:
-                    published = b.detail
-                    ingest_notes.append(f"publication date {b.detail} read from the dateline")
-                if kind == "byline" and not author and b.detail:
-                    author = b.detail
+                # a block's detail (a date, a name) belongs to its dateline or byline part
+                detail = b.detail if not b.parts or kind in ("dateline", "byline") else None
+                removed.append(Removed(kind=kind, text=original[start:end], detail=detail))
+                if kind == "dateline" and not published and detail:
+                    published = detail
+                    ingest_notes.append(f"publication date {detail} read from the dateline")
+                if kind == "byline" and not author and detail:
+                    author = detail
     text = builder.text()
     if not text.strip():
         raise InputError(f"{source or 'input'}: no article text left after removing boilerplate")
@@ -290,6 +294,47 @@ def build_article(
         offset_map=builder.offset_map(offset_target),
         ingest_notes=ingest_notes,
     )
+
+
+_TITLE_WITHIN = 300  # how far into the body a repeated title is looked for
+_PREFIX_MAX = 120  # the most a dateline or byline before it may hold
+
+
+def _cut_repeated_title(original: str, blocks: list[Block], title: str) -> None:
+    """Cut the title out of the body's first paragraph when a scraper copied it there.
+
+    Scraped data sets often hold the page's headline (and the date or byline above it) at the
+    start of the body text, with no line break before the lead sentence: "Posted on April 4 2017
+    by ... 58 Killed in Suspected Gas Attack in Syrias Idlib Dozens of people have been killed
+    ...". Left in, the headline and the lead run together into one sentence, and the claim cut
+    from it loses its subject ("Killed in ..."). The metadata title is the headline already, so
+    the repeat is removed, and what stands before it, a date or a byline of at most a line with
+    no sentence in it, goes with it.
+    """
+    wanted = title.strip()
+    if len(wanted.split()) < 4:
+        return
+    first = next((b for b in blocks if b.kind in KEPT), None)
+    if first is None or first.kind != "body" or first.parts:
+        return
+    at = original.find(wanted, first.start, min(first.end, first.start + _TITLE_WITHIN))
+    if at == -1:
+        return
+    prefix = original[first.start : at]
+    if len(prefix) > _PREFIX_MAX or re.search(r"[.!?][\"'”’)]*\s", prefix):
+        return
+    after = at + len(wanted)
+    while after < first.end and original[after] in " \t.:-–—|":
+        after += 1
+    if after >= first.end:
+        return
+    parts: list[tuple[str, int, int]] = []
+    if prefix.strip():
+        date = parse_dateline(prefix.strip())
+        parts.append(("dateline" if date else "byline", first.start, at))
+        first.detail = date
+    parts += [("repeated_headline", at, after), ("body", after, first.end)]
+    first.parts = parts
 
 
 def read_text(text: str, **meta: object) -> Article:

@@ -1,5 +1,6 @@
-"""Claims for a checker: ranked by check-worthiness, each with whose voice it is in, and the
-fact-checks that may check it with how likely each match is.
+"""Claims for a checker: ranked by priority (check-worthiness moved by what makes a news claim
+checkable), each with whose voice it is in, why it ranks where it does, and the fact-checks that
+may check it with how likely each match is.
 
 A match score is a probability that the review checks this claim; the reports say it in words
 next to the number, so that a 0.60 match does not read like a 0.99 one.
@@ -21,16 +22,17 @@ class RankedClaim:
     rank: int
     claim: Claim
     voice: str  # "outlet", "unattributed", or "attributed to <speaker>"
+    why: str  # "raised by a number (22), a date (2013); lowered as a photo caption"
 
 
 def top_claims(analysis: Analysis, n: int = TOP_CLAIMS) -> list[RankedClaim]:
-    """The claims most worth checking first: highest score first, ties in reading order, each
-    wording once.
+    """The claims most worth checking first: highest priority first (the check-worthiness score
+    for an analysis made before priorities existed), ties in reading order, each wording once.
 
     An attributed claim names its speaker, because "who says so" is the first thing a checker asks.
     """
     speakers = _speakers(analysis)
-    ranked = sorted(analysis.claims, key=lambda c: (-c.checkworthiness, c.start))
+    ranked = sorted(analysis.claims, key=lambda c: (-priority(c), c.start))
     # the same words twice (a quotation that two attributions share) are one claim to check
     seen: set[str] = set()
     unique = []
@@ -39,7 +41,41 @@ def top_claims(analysis: Analysis, n: int = TOP_CLAIMS) -> list[RankedClaim]:
         if words not in seen:
             seen.add(words)
             unique.append(c)
-    return [RankedClaim(i, c, _voice(c, speakers)) for i, c in enumerate(unique[:n], 1)]
+    return [RankedClaim(i, c, _voice(c, speakers), why(c)) for i, c in enumerate(unique[:n], 1)]
+
+
+def priority(claim: Claim) -> float:
+    return claim.priority if claim.priority is not None else claim.checkworthiness
+
+
+# What each ranking feature is, in words (claimscope.analyzers.claim_rank.EFFECTS).
+REASON_WORDS = {
+    "number": "a number",
+    "date": "a date",
+    "place": "a place",
+    "agent_action": "an action with its agent",
+    "caption": "a photo caption",
+    "question": "a question",
+    "opinion": "a view or prescription",
+    "vague": "no specific fact named",
+}
+
+
+def why(claim: Claim) -> str:
+    """The claim's ranking reasons in words: what raised it and what lowered it."""
+    raised = [_reason(r.feature, r.text) for r in claim.reasons if r.effect > 0]
+    lowered = [_reason(r.feature, r.text) for r in claim.reasons if r.effect < 0]
+    parts = []
+    if raised:
+        parts.append("raised by " + ", ".join(raised))
+    if lowered:
+        parts.append("lowered as " + ", ".join(lowered))
+    return "; ".join(parts)
+
+
+def _reason(feature: str, text: str | None) -> str:
+    words = REASON_WORDS.get(feature, feature.replace("_", " "))
+    return f"{words} ({text})" if text else words
 
 
 def _speakers(analysis: Analysis) -> dict[str, str]:

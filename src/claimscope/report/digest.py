@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from claimscope.model import ActorFraming, Analysis, Voice
-from claimscope.report.claims import match_line, top_claims
+from claimscope.report.claims import match_line, priority, top_claims
 from claimscope.report.outlet import (
     RaterLine,
     outlet_missing,
@@ -70,9 +70,10 @@ class ClaimLine:
     rank: int
     id: str
     text: str
-    score: float
+    score: float  # the priority the claims are ranked by
     voice: str
     hedges: tuple[str, ...]
+    why: str  # what raised and lowered it
     matches: tuple[str, ...]  # "Mostly false (Example Check), likely match 0.82"
 
 
@@ -219,9 +220,10 @@ def claims_to_check(analysis: Analysis, n: int = DIGEST_CLAIMS) -> list[ClaimLin
             rank=r.rank,
             id=r.claim.id,
             text=excerpt(r.claim.text, CLAIM_CHARS),
-            score=r.claim.checkworthiness,
+            score=priority(r.claim),
             voice=r.voice,
             hedges=tuple(h.text for h in r.claim.hedges),
+            why=r.why,
             matches=tuple(
                 match_line(m) for m in sorted(r.claim.factchecks, key=lambda m: -m.score)
             ),

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from claimscope import __version__
 from claimscope.model import Analysis
-from claimscope.report.claims import factchecked_claims, match_summary, top_claims
+from claimscope.report.claims import factchecked_claims, match_summary, priority, top_claims
 from claimscope.report.digest import cue_words, digest
 from claimscope.report.findings import finding_rows
 from claimscope.report.layers import LAYERS, LEGEND, marks, runs
@@ -37,6 +37,7 @@ def _env() -> Environment:
         shares=shares,
         counts=counts,
         match_summary=match_summary,
+        priority=priority,
         cue_words=cue_words,
         attribution_kind=attribution_kind,
     )

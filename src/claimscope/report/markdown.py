@@ -15,7 +15,7 @@ import re
 from urllib.parse import quote
 
 from claimscope.model import Analysis
-from claimscope.report.claims import factchecked_claims, match_summary, top_claims
+from claimscope.report.claims import factchecked_claims, match_summary, priority, top_claims
 from claimscope.report.digest import Digest, cue_words, digest
 from claimscope.report.findings import finding_rows
 from claimscope.report.outlet import outlet_fields, outlet_missing, outlet_ratings, rating_scales
@@ -193,10 +193,10 @@ def _check_first(d: Digest) -> list[str]:
     if not d.claims:
         return ["No claim was found."]
     checked = any(c.matches for c in d.claims)  # the column only when there is a match
-    head = ["#", "claim", "check-worthiness", "voice", "hedges"] + ["fact-checks"] * checked
+    head = ["#", "claim", "priority", "voice", "why", "hedges"] + ["fact-checks"] * checked
     lines = [_row(*head), "|---" * len(head) + "|"]
     for c in d.claims:
-        rest = [c.voice, ", ".join(c.hedges)] + ["; ".join(c.matches)] * checked
+        rest = [c.voice, c.why, ", ".join(c.hedges)] + ["; ".join(c.matches)] * checked
         lines.append(_row(c.rank, _md(c.text), f"{c.score:.2f}", *map(_md, rest)))
     return lines
 
@@ -281,21 +281,24 @@ def _claims(analysis: Analysis) -> list[str]:
     lines = [
         "## Claims ranked for checking",
         "",
-        f"The {len(ranked)} of {len(analysis.claims)} claims with the highest check-worthiness "
-        "(0 to 1: factual, specific claims score above opinions).",
+        f"The {len(ranked)} of {len(analysis.claims)} claims to check first: by priority, the "
+        "check-worthiness score (0 to 1: factual claims score above opinions) raised by a number, "
+        "a date, a place or an action with its agent, lowered for captions, questions, views "
+        "and statements that name no fact.",
         "",
     ]
     # The fact-check column is there only when one of these claims has a match.
     checked = any(r.claim.factchecks for r in ranked)
-    head = ["#", "score", "voice", "claim", "hedges", "boosters"] + ["fact-checks"] * checked
+    head = ["#", "priority", "score", "voice", "claim", "why", "hedges", "boosters"]
+    head += ["fact-checks"] * checked
     lines += [_row(*head), "|---" * len(head) + "|"]
     for r in ranked:
         c = r.claim
         hedges = ", ".join(h.text for h in c.hedges)
         boosters = ", ".join(b.text for b in c.boosters)
-        score = f"{c.checkworthiness:.2f}"
-        cells = [r.voice, c.text, hedges, boosters] + [match_summary(c)] * checked
-        lines.append(_row(r.rank, score, *map(_md, cells)))
+        scores = (f"{priority(c):.2f}", f"{c.checkworthiness:.2f}")
+        cells = [r.voice, c.text, r.why, hedges, boosters] + [match_summary(c)] * checked
+        lines.append(_row(r.rank, *scores, *map(_md, cells)))
     return [*lines, ""]
 
 
