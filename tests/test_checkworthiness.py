@@ -91,34 +91,64 @@ def test_tokenizer_folds_numbers_and_percent() -> None:
     assert "<num> percent" in cw.word_ngrams("9.5 percent")
 
 
-def test_packaged_model_loads_and_names_its_source() -> None:
-    resource = files("claimscope.analyzers").joinpath(cw.PACKAGED)
+@pytest.mark.parametrize("name", [cw.PACKAGED, cw.PACKAGED_WORDS])
+def test_packaged_models_load_and_name_their_source(name: str) -> None:
+    resource = files("claimscope.analyzers").joinpath(name)
     assert resource.is_file()
     with resource.open("rb") as raw:
         size = len(raw.read())
     assert size < 2_000_000
-    model = cw.packaged()
-    assert len(model.vocabulary) > 1000
+    model = cw.packaged(name)
+    if name == cw.PACKAGED:  # sentence vectors of the fact-check matching encoder
+        from claimscope.knowledge.factchecks.match import matching_embedder
+
+        assert len(model.vector_coef) == 384 and not model.vocabulary
+        assert model.encoder == matching_embedder().model_id
+    else:
+        assert len(model.vocabulary) > 1000 and not model.vector_coef
     assert 0.0 < model.threshold < 1.0
     assert "ClaimBuster" in model.meta["source"] and "CC BY 4.0" in model.meta["source"]
     assert model.meta["command"].startswith("claimscope train checkworthiness")
     assert "--limit" not in model.meta["command"]
 
 
-def test_model_round_trip_and_refusals(tmp_path: Path) -> None:
-    model = cw.packaged()
+def test_the_encoder_model_runs_unless_words_are_asked_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert cw.active() is cw.packaged(cw.PACKAGED)
+    encoded = cw.vectors(FACTUAL)
+    assert encoded is not None and encoded[1].shape == (len(FACTUAL), 384)
+    # the vectors passed in give the scores computed without them
+    assert cw.score(FACTUAL, encoded) == pytest.approx(cw.score(FACTUAL))
+    monkeypatch.setenv(cw.MODE_ENV, "words")
+    assert cw.active() is cw.packaged(cw.PACKAGED_WORDS)
+    assert cw.vectors(FACTUAL) is None
+    assert cw.threshold() == cw.packaged(cw.PACKAGED_WORDS).threshold
+    assert min(cw.score(FACTUAL)) > max(cw.score(OPINIONS))
+
+
+@pytest.mark.parametrize("name", [cw.PACKAGED, cw.PACKAGED_WORDS])
+def test_model_round_trip_and_refusals(tmp_path: Path, name: str) -> None:
+    model = cw.packaged(name)
     path = tmp_path / "model.json.gz"
     model.save(path)
     again = cw.Model.load(path)
     texts = [*FACTUAL, *OPINIONS]
-    assert again.score(texts) == pytest.approx(model.score(texts), abs=1e-4)
+    vectors = cw.encoder_vectors(texts)[1] if model.needs_vectors else None
+    assert again.score(texts, vectors) == pytest.approx(model.score(texts, vectors), abs=1e-4)
     data = again.to_json()
     with pytest.raises(ValueError, match="format"):
         cw.Model.from_json({**data, "format": "something/else"})
     with pytest.raises(ValueError, match="hand features"):
         cw.Model.from_json({**data, "hand_features": ["digit"]})
-    with pytest.raises(ValueError, match="differ in length"):
-        cw.Model.from_json({**data, "idf": data["idf"][:-1]})
+    if model.needs_vectors:
+        with pytest.raises(ValueError, match="sentence vectors"):
+            again.score(texts)
+        with pytest.raises(ValueError, match="encoder"):
+            cw.Model.from_json({**data, "encoder": None})
+    else:
+        with pytest.raises(ValueError, match="differ in length"):
+            cw.Model.from_json({**data, "idf": data["idf"][:-1]})
 
 
 def test_best_threshold_and_prf() -> None:
@@ -145,12 +175,12 @@ def test_split_holds_out_whole_debates_and_their_sentences() -> None:
     assert not any(normalise(r.text) in unseen for r in parts.train)
     assert not {r.sentence_id for r in parts.train} & {r.sentence_id for r in expert}
     assert len(parts.train) + parts.dropped_duplicates + len(parts.test_crowd) == len(crowd)
-    # The shipped model was trained with this split.
-    assert cw.packaged().meta["held_out_debates"] == parts.held_out
+    # The shipped models were trained with this split.
+    assert cw.packaged(cw.PACKAGED).meta["held_out_debates"] == parts.held_out
+    assert cw.packaged(cw.PACKAGED_WORDS).meta["held_out_debates"] == parts.held_out
 
 
-def test_train_command_writes_a_loadable_model(tmp_path: Path) -> None:
-    out = tmp_path / "cw.json.gz"
+def test_train_command_writes_loadable_models(tmp_path: Path) -> None:
     r = runner.invoke(
         app,
         [
@@ -159,20 +189,23 @@ def test_train_command_writes_a_loadable_model(tmp_path: Path) -> None:
             "--claimbuster",
             str(shared("data/claimbuster")),
             "--out",
-            str(out),
+            str(tmp_path),
             "--limit",
             "800",
         ],
     )
     assert r.exit_code == 0, r.output
-    assert str(out) in r.stdout
-    with gzip.open(out, "rt", encoding="utf-8") as f:
-        assert json.load(f)["format"] == cw.FORMAT
-    model = cw.Model.load(out)
-    assert model.meta["train_sentences"] == 800 and "--limit 800" in model.meta["command"]
-    scores = model.score([*FACTUAL, *OPINIONS])
-    assert all(0.0 <= s <= 1.0 for s in scores)
-    assert len(set(scores)) > 1  # it learned something, not a constant
+    assert str(tmp_path / cw.PACKAGED) in r.stdout and str(tmp_path / cw.PACKAGED_WORDS) in r.stdout
+    texts = [*FACTUAL, *OPINIONS]
+    for name in (cw.PACKAGED, cw.PACKAGED_WORDS):
+        with gzip.open(tmp_path / name, "rt", encoding="utf-8") as f:
+            assert json.load(f)["format"] == cw.FORMAT
+        model = cw.Model.load(tmp_path / name)
+        assert model.meta["train_sentences"] == 800 and "--limit 800" in model.meta["command"]
+        vectors = cw.encoder_vectors(texts)[1] if model.needs_vectors else None
+        scores = model.score(texts, vectors)
+        assert all(0.0 <= s <= 1.0 for s in scores)
+        assert len(set(scores)) > 1  # it learned something, not a constant
 
 
 def test_eval_command_on_a_slice() -> None:
@@ -183,17 +216,45 @@ def test_eval_command_on_a_slice() -> None:
             "checkworthiness",
             "--claimbuster",
             str(shared("data/claimbuster")),
+            "--checkthat2024",
+            str(shared("data/checkthat2024-checkworthiness/dev-test.tsv")),
             "--limit",
             "40",
         ],
     )
     assert r.exit_code == 0, r.output
     out = r.stdout
-    for system in ("| claimscope |", "| majority class (baseline) |", "| TF-IDF + LR (baseline) |"):
-        assert out.count(system) == 2, system  # one row per test set
+    for system in (
+        "| claimscope |",
+        "| claimscope word model |",
+        "| majority class (baseline) |",
+        "| TF-IDF + LR (baseline) |",
+    ):
+        assert out.count(system) == 3, system  # one row per test set
     assert "Test, expert labels (groundtruth.csv): 40 sentences" in out
     assert "Test, crowd labels (crowdsourced.csv): 40 sentences" in out
+    assert "Test, CheckThat! 2024 dev-test: 40 sentences" in out
     assert "warning:" not in out
+
+
+def test_eval_refuses_a_file_that_is_not_checkthat(tmp_path: Path) -> None:
+    bad = tmp_path / "x.tsv"
+    bad.write_text("id\ttext\tlabel\n1\tHello\tYes\n", "utf-8")
+    r = runner.invoke(
+        app,
+        [
+            "eval",
+            "checkworthiness",
+            "--claimbuster",
+            str(shared("data/claimbuster")),
+            "--checkthat2024",
+            str(bad),
+            "--limit",
+            "5",
+        ],
+    )
+    assert r.exit_code == 1
+    assert "not a CheckThat! 2024 file" in r.stderr and "Traceback" not in r.output
 
 
 @pytest.mark.parametrize("command", ["eval", "train"])

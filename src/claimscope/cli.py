@@ -430,14 +430,23 @@ def eval_checkworthiness(
             min=1, help="Only the first N test sentences per test set (a quick slice for CI)."
         ),
     ] = None,
+    checkthat2024: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkthat2024",
+            help="Also score a CheckThat! 2024 task 1 TSV (Sentence_id, Text, class_label), "
+            "e.g. its English dev-test.",
+        ),
+    ] = None,
 ) -> None:
-    """Check-worthiness on held-out ClaimBuster debates, next to a majority-class and a TF-IDF +
-    logistic regression baseline."""
+    """Check-worthiness on held-out ClaimBuster debates (and CheckThat! 2024 sentences): the
+    encoder model and the word model, next to a majority-class and a TF-IDF + logistic
+    regression baseline."""
     from claimscope.evaluation.checkworthiness import evaluate, format_report
 
     try:
-        with _status("Training the baseline and scoring ClaimBuster sentences"):
-            result = evaluate(claimbuster, limit)
+        with _status("Training the baseline and scoring the test sentences"):
+            result = evaluate(claimbuster, limit, checkthat2024=checkthat2024)
     except ClaimscopeError as e:
         raise _fail(str(e)) from None
     typer.echo(format_report(result))
@@ -554,19 +563,23 @@ def train_checkworthiness(
     ],
     out: Annotated[
         Path | None,
-        typer.Option(help="Where to write the model (default: the file shipped in the package)."),
+        typer.Option(
+            help="The folder to write the two models to (default: the package's own, where "
+            "analyze reads them)."
+        ),
     ] = None,
     limit: Annotated[
         int | None,
         typer.Option(min=2, help="Train on N training sentences only (tests; not for shipping)."),
     ] = None,
 ) -> None:
-    """Train the check-worthiness scorer on the ClaimBuster debates not held out for evaluation."""
+    """Train the check-worthiness scorers (the encoder model and the word model) on the
+    ClaimBuster debates not held out for evaluation; about three minutes on two cores."""
     from claimscope.training.checkworthiness import format_report, train
 
     try:
-        with _status("Training the check-worthiness scorer"):
-            report = train(claimbuster, out, limit=limit)
+        with _training("Training the check-worthiness scorers") as say:
+            report = train(claimbuster, out, limit=limit, progress=say)
     except ClaimscopeError as e:
         raise _fail(str(e)) from None
     except OSError as e:

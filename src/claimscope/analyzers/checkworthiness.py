@@ -6,19 +6,29 @@ wonderful idea"). :func:`score` gives each text a probability (0..1) of being a 
 factual sentence*, the top class of ClaimBuster's three (check-worthy factual, unimportant factual,
 non-factual).
 
-Model
------
-A logistic regression over two blocks of features:
+Models
+------
+Two logistic regressions, both shipped (``claimscope train checkworthiness`` rebuilds them):
 
-- TF-IDF of word unigrams and bigrams (sublinear term frequency, L2-normalised), from the tokenizer
-  :func:`tokens`: lower case, numbers folded to ``<num>`` and years to ``<year>``, ``%`` read as
-  "percent", so the model learns "<num> percent" rather than particular figures, and the
-  vocabulary stays small;
-- a few hand features that carry beyond presidential debates (:data:`HAND_FEATURES`): a number,
-  a percentage, money, a date, a capitalised name-like word inside the sentence, a causal or
-  comparative word, first and second person pronouns, a modal verb, a question mark, and length
-  (ClaimBuster holds no sentence under five words, so very short texts are outside what the model
-  has seen: they score low through the length feature).
+- **the encoder model** (:data:`PACKAGED`, used by default): the sentence vector of the text from
+  all-MiniLM-L6-v2 with the fact-check matching tuning (the packaged int8 model and BitFit values
+  of :func:`claimscope.knowledge.factchecks.match.matching_embedder`), plus the hand features
+  below. The same vectors serve fact-check matching, so an analysis with a fact-check store
+  encodes each claim once for both (:func:`vectors`). Measured against the word model in the same
+  run (``claimscope eval checkworthiness``, ``docs/evaluation.md``): better ranking on held-out
+  debates and on CheckThat! 2024, at the cost of one MiniLM pass over the claims;
+- **the word model** (:data:`PACKAGED_WORDS`): TF-IDF of word unigrams and bigrams from the
+  tokenizer :func:`tokens` (lower case, numbers folded to ``<num>`` and years to ``<year>``, ``%``
+  read as "percent") plus the hand features. Pure Python, about 90 µs a sentence. It runs when
+  ``$CLAIMSCOPE_CHECKWORTHINESS`` is ``words`` (bulk runs that cannot afford the encoder pass), and
+  when the sentence encoder is not the one the encoder model was trained with (a model file of
+  one's own in ``$CLAIMSCOPE_EMBEDDING_MODEL``).
+
+The hand features (:data:`HAND_FEATURES`) carry beyond presidential debates: a number, a
+percentage, money, a date, a capitalised name-like word inside the sentence, a causal or
+comparative word, first and second person pronouns, a modal verb, a question mark, and length
+(ClaimBuster holds no sentence under five words, so very short texts are outside what the model
+has seen: they score low through the length feature).
 
 Weights
 -------
@@ -26,14 +36,11 @@ Trained on ClaimBuster (Arslan, Hassan, Li and Tremayne, *A Benchmark Dataset of
 Factual Claims*, ICWSM 2020; licence CC BY 4.0; https://doi.org/10.5281/zenodo.3609356): the
 crowd-sourced sentences of US presidential debates 1960–2016, minus a third of the debates held out
 for evaluation (see :mod:`claimscope.training.checkworthiness`). The fitted parameters are shipped
-in ``checkworthiness.json.gz`` beside this module (vocabulary, idf, coefficients, intercept and the
-settings; no sentence from the data), rebuilt by::
-
-    claimscope train checkworthiness --claimbuster ../shared/data/claimbuster
-
-and measured by ``claimscope eval checkworthiness`` (figures in docs/evaluation.md). The file is
-plain JSON rather than a pickle: a pickle runs code when loaded and breaks across scikit-learn
-versions, whereas these few arrays are all scoring needs, and scoring needs no scikit-learn.
+as gzipped JSON beside this module (coefficients, intercept, the vocabulary and idf of the word
+model, the id of the encoder the vectors come from, and the settings; no sentence from the data).
+The files are plain JSON rather than pickles: a pickle runs code when loaded and breaks across
+scikit-learn versions, whereas these few arrays are all scoring needs, and scoring needs no
+scikit-learn.
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -49,10 +57,15 @@ from functools import lru_cache
 from importlib.resources import files
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-FORMAT = "claimscope.checkworthiness/1"
-PACKAGED = "checkworthiness.json.gz"
+if TYPE_CHECKING:
+    import numpy as np
+
+FORMAT = "claimscope.checkworthiness/2"
+PACKAGED = "checkworthiness.json.gz"  # the encoder model
+PACKAGED_WORDS = "checkworthiness-words.json.gz"  # the word model
+MODE_ENV = "CLAIMSCOPE_CHECKWORTHINESS"  # "words": the word model alone, no encoder pass
 MAX_CHARS = 2000  # a "sentence" longer than this is cut: the tail adds no signal, only time
 
 # --- tokenizer ---------------------------------------------------------------------------------
@@ -220,7 +233,8 @@ class Model:
 
     The TF-IDF block is computed as scikit-learn's ``TfidfVectorizer(sublinear_tf=True,
     norm="l2")`` does (term frequency ``1 + log(count)`` times idf, then divided by the vector's
-    Euclidean norm), so a model exported from training scores the same here.
+    Euclidean norm), so a model exported from training scores the same here. Either block may be
+    empty: the word model has no vector coefficients, the encoder model no vocabulary.
     """
 
     vocabulary: dict[str, int]
@@ -230,6 +244,8 @@ class Model:
     intercept: float
     threshold: float = 0.5  # best-F1 threshold chosen on training data (out-of-fold)
     meta: dict[str, Any] = field(default_factory=dict)
+    vector_coef: list[float] = field(default_factory=list)
+    encoder: str | None = None  # the id of the embedder whose vectors vector_coef weighs
 
     def __post_init__(self) -> None:
         if not len(self.vocabulary) == len(self.idf) == len(self.word_coef):
@@ -238,26 +254,41 @@ class Model:
             raise ValueError(
                 f"{len(self.hand_coef)} hand coefficients for {len(HAND_FEATURES)} hand features"
             )
+        if bool(self.vector_coef) != bool(self.encoder):
+            raise ValueError("vector coefficients need the id of their encoder, and back")
 
-    def logit(self, text: str) -> float:
+    @property
+    def needs_vectors(self) -> bool:
+        return bool(self.vector_coef)
+
+    def logit(self, text: str, vector: Sequence[float] | None = None) -> float:
         """The linear score of one text (before the logistic function)."""
-        counts = Counter(word_ngrams(text))
-        dot = norm = 0.0
-        for term, n in counts.items():
-            j = self.vocabulary.get(term)
-            if j is None:
-                continue
-            x = (1.0 + math.log(n)) * self.idf[j]
-            norm += x * x
-            dot += x * self.word_coef[j]
-        z = self.intercept + (dot / math.sqrt(norm) if norm else 0.0)
+        z = self.intercept
+        if self.vocabulary:
+            counts = Counter(word_ngrams(text))
+            dot = norm = 0.0
+            for term, n in counts.items():
+                j = self.vocabulary.get(term)
+                if j is None:
+                    continue
+                x = (1.0 + math.log(n)) * self.idf[j]
+                norm += x * x
+                dot += x * self.word_coef[j]
+            z += dot / math.sqrt(norm) if norm else 0.0
         for c, x in zip(self.hand_coef, hand_features(text), strict=True):
             z += c * x
+        if self.vector_coef:
+            if vector is None:
+                raise ValueError(f"the model needs the sentence vectors of {self.encoder}")
+            z += sum(c * float(x) for c, x in zip(self.vector_coef, vector, strict=True))
         return z
 
-    def score(self, texts: Sequence[str]) -> list[float]:
-        """Probability (0..1) that each text is a check-worthy factual claim."""
-        return [_sigmoid(self.logit(t)) for t in texts]
+    def score(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> list[float]:
+        """Probability (0..1) that each text is a check-worthy factual claim; ``vectors`` (one row
+        per text, from :attr:`encoder`) when the model weighs them."""
+        if vectors is None:
+            return [_sigmoid(self.logit(t)) for t in texts]
+        return [_sigmoid(self.logit(t, v)) for t, v in zip(texts, vectors, strict=True)]
 
     def to_json(self) -> dict[str, Any]:
         terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
@@ -271,6 +302,8 @@ class Model:
             "terms": terms,
             "idf": self.idf,
             "word_coef": self.word_coef,
+            "encoder": self.encoder,
+            "vector_coef": self.vector_coef,
         }
 
     @classmethod
@@ -287,12 +320,14 @@ class Model:
             intercept=float(data["intercept"]),
             threshold=float(data["threshold"]),
             meta=dict(data.get("meta", {})),
+            vector_coef=[float(x) for x in data.get("vector_coef") or []],
+            encoder=data.get("encoder"),
         )
 
     def save(self, path: Path) -> None:
         """Write as gzipped JSON (floats rounded to 6 significant digits to keep it small)."""
         data = self.to_json()
-        for key in ("idf", "word_coef", "hand_coef"):
+        for key in ("idf", "word_coef", "hand_coef", "vector_coef"):
             data[key] = [float(f"{x:.6g}") for x in data[key]]
         raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -312,23 +347,74 @@ def _sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
-@lru_cache(maxsize=1)
-def packaged() -> Model:
-    """The shipped model, read once per process."""
-    resource = files("claimscope.analyzers").joinpath(PACKAGED)
+def packaged(name: str = PACKAGED) -> Model:
+    """A shipped model (the encoder model by default), read once per process."""
+    return _packaged(name)
+
+
+@lru_cache(maxsize=2)
+def _packaged(name: str) -> Model:
+    resource = files("claimscope.analyzers").joinpath(name)
     with resource.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as f:
         return Model.from_json(json.load(f))
 
 
-def score(texts: Sequence[str]) -> list[float]:
+def encoder_vectors(texts: Sequence[str]) -> tuple[str, np.ndarray]:
+    """(encoder id, one unit vector per text) from the fact-check matching embedder, on the texts
+    as fact-check matching prepares them, so that matching can reuse the vectors."""
+    from claimscope.knowledge.factchecks.match import matching_embedder, prepare
+
+    embedder = matching_embedder()
+    return embedder.model_id, embedder.encode([prepare(t) for t in texts])
+
+
+def active() -> Model:
+    """The model :func:`score` runs: the encoder model, unless ``$CLAIMSCOPE_CHECKWORTHINESS`` is
+    ``words`` or the sentence encoder is not the one it was trained with."""
+    if os.environ.get(MODE_ENV, "").strip().lower() == "words":
+        return packaged(PACKAGED_WORDS)
+    model = packaged()
+    if model.encoder != _encoder_id():
+        return packaged(PACKAGED_WORDS)
+    return model
+
+
+@lru_cache(maxsize=1)
+def _encoder_id() -> str | None:
+    """The id the fact-check matching embedder gives its vectors (loading it once)."""
+    from claimscope.knowledge.factchecks.match import matching_embedder
+
+    try:
+        return matching_embedder().model_id
+    except Exception as e:  # no usable encoder: the word model runs, and the log says why
+        import logging
+
+        logging.getLogger(__name__).warning("check-worthiness uses the word model: %s", e)
+        return None
+
+
+def vectors(texts: Sequence[str]) -> tuple[str, np.ndarray] | None:
+    """The encoder pass for :func:`score`, or None when the active model needs none."""
+    if not texts or not active().needs_vectors:
+        return None
+    return encoder_vectors(texts)
+
+
+def score(texts: Sequence[str], encoded: tuple[str, np.ndarray] | None = None) -> list[float]:
     """Probability (0..1) that each sentence or clause is a check-worthy factual claim.
 
     Specific, factual statements (figures, dates, names, causes, comparisons) score high; opinions,
-    courtesies, questions and promises low. Empty text scores low, never fails.
+    courtesies, questions and promises low. Empty text scores low, never fails. ``encoded`` is
+    :func:`vectors` of the same texts, when the caller keeps them for other uses.
     """
-    return packaged().score(texts)
+    model = active()
+    if not model.needs_vectors or not texts:
+        return model.score(texts)
+    if encoded is None:
+        encoded = encoder_vectors(texts)
+    return model.score(texts, encoded[1])
 
 
 def threshold() -> float:
-    """The shipped model's decision threshold (best F1 on its training data, out of fold)."""
-    return packaged().threshold
+    """The running model's decision threshold (best F1 on its training data, out of fold)."""
+    return active().threshold

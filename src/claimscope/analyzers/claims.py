@@ -22,6 +22,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Literal
 
+import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
@@ -59,6 +60,14 @@ def markers() -> Markers:
     )
 
 
+@dataclass(frozen=True)
+class ClaimVectors:
+    """The claims' sentence vectors and the encoder that made them (its model id)."""
+
+    encoder: str
+    by_claim: dict[str, np.ndarray]
+
+
 @dataclass
 class Unit:
     start: int
@@ -69,12 +78,21 @@ class Unit:
 
 def extract(doc: Doc, article: Article | None, attributions: list[Attribution]) -> list[Claim]:
     """Claim units of ``doc`` with their voice, hedges and check-worthiness score."""
+    return extract_with_vectors(doc, article, attributions)[0]
+
+
+def extract_with_vectors(
+    doc: Doc, article: Article | None, attributions: list[Attribution]
+) -> tuple[list[Claim], ClaimVectors | None]:
+    """:func:`extract`, and the claims' sentence vectors when the scorer computed them (fact-check
+    matching reuses them rather than encoding the claims again)."""
     regions = _claim_regions(doc, article)
     units = _attributed_units(doc, attributions, regions)
     units += _outlet_units(doc, attributions, regions, _sections_of(article, "headline"))
     units = _distinct(units)
     texts = [text_of(doc)[u.start : u.end] for u in units]
-    scores = checkworthiness.score(texts) if texts else []
+    encoded = checkworthiness.vectors(texts)  # one encoder pass, shared with fact-check matching
+    scores = checkworthiness.score(texts, encoded) if texts else []
     by_id = {a.id: a for a in attributions}
     captions = (
         [(s.start, s.end) for s in article.sections if s.kind == "caption"] if article else []
@@ -110,7 +128,11 @@ def extract(doc: Doc, article: Article | None, attributions: list[Attribution]) 
                 reasons=ranked.reasons,
             )
         )
-    return claims
+    if encoded is None:
+        return claims, None
+    return claims, ClaimVectors(
+        encoded[0], {c.id: v for c, v in zip(claims, encoded[1], strict=True)}
+    )
 
 
 def _claim_regions(doc: Doc, article: Article | None) -> list[tuple[int, int]]:
@@ -309,5 +331,7 @@ def cue_lemma(doc: Doc, a: Attribution) -> str:
 @Language.component("claimscope_claims")
 def claims_component(doc: Doc) -> Doc:
     found = results(doc)
-    found["claims"] = extract(doc, doc._.article, found.get("attributions", []))
+    found["claims"], found["claim_vectors"] = extract_with_vectors(
+        doc, doc._.article, found.get("attributions", [])
+    )
     return doc

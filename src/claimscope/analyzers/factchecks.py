@@ -19,6 +19,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -73,8 +74,13 @@ class FactCheckMatcher:
         index = self._open()
         if index is None:
             return doc
+        shared = found.get("claim_vectors")  # the check-worthiness pass, when it had one
+        vectors = None
+        if shared is not None and shared.encoder == index.encoder:
+            vectors = np.stack([shared.by_claim[c.id] for c in claims])
+        texts = [c.text for c in claims]
         for claim, matches in zip(
-            claims, index.match([c.text for c in claims], k=self.k), strict=True
+            claims, index.match(texts, k=self.k, vectors=vectors), strict=True
         ):
             # The sigmoid keeps the score in 0..1; to_dict rounds it.
             claim.factchecks = [FactCheckMatch.model_validate(m.to_dict()) for m in matches]

@@ -1,27 +1,33 @@
-"""Check-worthiness on ClaimBuster: claimscope's shipped scorer against two baselines.
+"""Check-worthiness on ClaimBuster and CheckThat! 2024: claimscope's two scorers against two
+baselines, in one run.
 
 Data and split
 --------------
 ClaimBuster's US presidential debate sentences (Arslan et al. 2020, CC BY 4.0), split by debate as
 :mod:`claimscope.training.checkworthiness` describes: a third of the debates held out, the shipped
-scorer trained on the crowd-labelled sentences of the others. Two test sets come from the held-out
+scorers trained on the crowd-labelled sentences of the others. Two test sets come from the held-out
 debates: the expert-labelled ``groundtruth.csv`` sentences (the reported figures) and the
 crowd-labelled ``crowdsourced.csv`` sentences (larger, noisier labels). The positive class is
 "check-worthy factual sentence" (Verdict 1); unimportant factual and non-factual sentences are
-negatives.
+negatives. ``--checkthat2024 FILE`` adds a third test set from elsewhere: the CheckThat! 2024
+task 1 English dev-test sentences (later debates, other annotators; "Yes" is positive), on which
+nothing here was trained or tuned.
 
 Scores
 ------
 Per system and test set: precision, recall and F1 of the positive class at threshold 0.5 and at a
 *tuned* threshold chosen on the training data only (best F1 on out-of-fold scores, folds grouped
-by training debate; for the shipped scorer the threshold stored in its file at training time),
+by training debate; for the shipped scorers the threshold stored in their file at training time),
 plus average precision and ROC-AUC, which need no threshold and show how well a system *ranks*
 sentences, the use claimscope makes of the score.
 
 Systems
 -------
-- **claimscope**: the shipped scorer (:mod:`claimscope.analyzers.checkworthiness`). The command
-  checks that its file was trained with the same held-out debates and warns otherwise.
+- **claimscope**: the shipped encoder model (:mod:`claimscope.analyzers.checkworthiness`; sentence
+  vectors and hand features), what ``analyze`` runs. The command checks that its file was trained
+  with the same held-out debates and warns otherwise.
+- **claimscope word model**: the shipped word model (TF-IDF and hand features), what ran before
+  the encoder model and what runs with ``CLAIMSCOPE_CHECKWORTHINESS=words``.
 - **majority class**: scores every sentence with the training share of check-worthy sentences. At
   0.5 it predicts none; its tuned threshold predicts all, so its tuned F1 is the floor of "flag
   everything".
@@ -41,6 +47,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from claimscope.errors import ClaimscopeError
 from claimscope.training import checkworthiness as training
 from claimscope.training.checkworthiness import Row
 
@@ -132,16 +139,29 @@ def plain_baseline(texts: Sequence[str], labels: Sequence[int]) -> Scorer:
     return scorer
 
 
-def evaluate(folder: Path, limit: int | None = None, *, errors: int = 5) -> Result:
-    """Train the baselines on the training split of ``folder`` and score all systems on its test sets."""
+EXPERT = "expert labels (groundtruth.csv)"
+CROWD = "crowd labels (crowdsourced.csv)"
+CHECKTHAT = "CheckThat! 2024 dev-test"
+ENCODER_SYSTEM = "claimscope"
+WORD_SYSTEM = "claimscope word model"
+
+
+def evaluate(
+    folder: Path,
+    limit: int | None = None,
+    *,
+    errors: int = 5,
+    checkthat2024: Path | None = None,
+) -> Result:
+    """Train the baselines on the training split of ``folder`` and score all systems on its test
+    sets (and on ``checkthat2024``, a CheckThat! 2024 TSV, when given)."""
     from claimscope.analyzers import checkworthiness as cw
 
     crowd, expert = training.read_claimbuster(folder)
     parts = training.split(crowd, expert)
-    tests = {
-        "expert labels (groundtruth.csv)": parts.test_expert[:limit],
-        "crowd labels (crowdsourced.csv)": parts.test_crowd[:limit],
-    }
+    tests = {EXPERT: parts.test_expert[:limit], CROWD: parts.test_crowd[:limit]}
+    if checkthat2024 is not None:
+        tests[CHECKTHAT] = training.read_checkthat2024(checkthat2024)[:limit]
     baseline_rows = training.thin(parts.train, None if limit is None else max(2000, 20 * limit))
     result = Result(
         folder=str(folder),
@@ -153,22 +173,32 @@ def evaluate(folder: Path, limit: int | None = None, *, errors: int = 5) -> Resu
         tests={name: (len(rows), sum(r.label for r in rows)) for name, rows in tests.items()},
     )
 
-    model = cw.packaged()
-    shipped_held_out = model.meta.get("held_out_debates")
-    if shipped_held_out != parts.held_out:
-        result.warnings.append(
-            "the shipped model was not trained with these held-out debates "
-            f"({shipped_held_out!r}): its figures may be optimistic"
-        )
-    if "--limit" in str(model.meta.get("command", "")):
-        result.warnings.append("the shipped model was trained on a slice (--limit)")
+    model, words = cw.packaged(cw.PACKAGED), cw.packaged(cw.PACKAGED_WORDS)
+    for name, shipped in (("encoder", model), ("word", words)):
+        if shipped.meta.get("held_out_debates") != parts.held_out:
+            result.warnings.append(
+                f"the shipped {name} model was not trained with these held-out debates "
+                f"({shipped.meta.get('held_out_debates')!r}): its figures may be optimistic"
+            )
+        if "--limit" in str(shipped.meta.get("command", "")):
+            result.warnings.append(f"the shipped {name} model was trained on a slice (--limit)")
+
+    def encoder_scores(texts: Sequence[str]) -> list[float]:
+        encoder, vectors = cw.encoder_vectors(texts)
+        if encoder != model.encoder:
+            raise ClaimscopeError(
+                f"the encoder model was trained on vectors of {model.encoder}, this machine's "
+                f"encoder is {encoder}: unset CLAIMSCOPE_EMBEDDING_MODEL to evaluate it"
+            )
+        return model.score(texts, vectors)
 
     prior = sum(r.label for r in parts.train) / max(len(parts.train), 1)
     with training.single_threaded():
         oof_scores, oof_labels = training.out_of_fold(baseline_rows, plain_baseline)
         plain = plain_baseline([r.text for r in baseline_rows], [r.label for r in baseline_rows])
     systems: list[tuple[str, float, Scorer]] = [
-        ("claimscope", model.threshold, model.score),
+        (ENCODER_SYSTEM, model.threshold, encoder_scores),
+        (WORD_SYSTEM, words.threshold, words.score),
         ("majority class (baseline)", prior, lambda texts: [prior] * len(texts)),
         ("TF-IDF + LR (baseline)", training.best_threshold(oof_scores, oof_labels), plain),
     ]
@@ -178,10 +208,10 @@ def evaluate(folder: Path, limit: int | None = None, *, errors: int = 5) -> Resu
             texts = [r.text for r in rows]
             started = time.perf_counter()
             scores = [float(s) for s in scorer(texts)]
-            if name == "claimscope":
+            if name == ENCODER_SYSTEM:
                 result.scoring_seconds += time.perf_counter() - started
                 result.scored += len(texts)
-                if test_name.startswith("expert"):
+                if test_name == EXPERT:
                     _collect_errors(result, rows, scores, threshold, errors)
             system.tests[test_name] = metrics(scores, [r.label for r in rows], threshold)
         result.systems.append(system)
@@ -214,7 +244,7 @@ def format_report(result: Result) -> str:
     """The figures as Markdown: one table per test set, then claimscope's worst errors."""
     held = ", ".join(d.removesuffix(".txt") for d in result.held_out)
     lines = [
-        f"ClaimBuster check-worthiness ({result.folder}): positive class = check-worthy factual "
+        f"Check-worthiness, ClaimBuster ({result.folder}): positive class = check-worthy factual "
         f"sentence; {len(result.held_out)} of {result.debates} debates held out ({held})",
         f"training: {result.train_sentences} crowd-labelled sentences of the other debates "
         f"({result.train_positives} check-worthy); the in-run TF-IDF + LR baseline trained on "
@@ -244,8 +274,9 @@ def format_report(result: Result) -> str:
         per = result.scoring_seconds / result.scored * 1e6
         lines += [
             "",
-            f"claimscope scored {result.scored} sentences in {result.scoring_seconds:.2f} s "
-            f"({per:.0f} µs per sentence)",
+            f"claimscope (encoder model) scored {result.scored} sentences in "
+            f"{result.scoring_seconds:.2f} s ({per:.0f} µs per sentence, the encoder pass "
+            "included)",
         ]
     for title, cases in (
         (
