@@ -66,7 +66,7 @@ def _stopwords() -> frozenset[str]:
     return frozenset(ENGLISH_STOP_WORDS)
 
 
-_QUOTE_MARKS = "\"“”„«»"
+_QUOTE_MARKS = '"“”„«»'
 
 
 def prepare(text: str) -> str:
