@@ -9,7 +9,7 @@ EXAMPLE ?= ../shared/examples/presstv-2018-idlib.txt
 # CUDA build of several GB: make test TORCH="torch --extra-index-url https://download.pytorch.org/whl/cpu"
 TORCH ?= torch==2.13.0
 
-.PHONY: example test lint typecheck pytest schema calibrate bench bench-scaling bench-tagger bench-web bench-factchecks bench-corpus clean
+.PHONY: example test lint typecheck pytest schema calibrate bench bench-scaling bench-tagger bench-claims bench-web bench-factchecks bench-corpus clean
 
 # Installation talks on stderr, so that `make example` prints only the analysis on stdout.
 $(BIN)/python:
@@ -56,6 +56,9 @@ bench: $(VENV)/.installed-dev
 # trained with claimscope train techniques).
 bench-tagger: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_tagger.py --json benchmarks/results/tagger.json
+
+bench-claims: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/bench_claims.py --json benchmarks/results/claims.json
 
 # Analysis time as one article grows to 1k, 4k and 16k sentences, next to bare spaCy (issue 17).
 bench-scaling: $(VENV)/.installed-dev

@@ -144,3 +144,22 @@ def test_train_command_on_a_slice_writes_both_files(
     assert 0.0 < fusion.threshold <= 1.0
     # Cosine with the claim is evidence for a match, as it must be.
     assert fusion.weights[0] > 0
+
+
+def test_batching_by_length_keeps_every_vector() -> None:
+    """Texts of very different lengths go into different batches (padding is wasted time), and
+    each text's vector is the one it gets alone, in input order."""
+    texts = [
+        "Short.",
+        "A much longer sentence about the ministry's report on the strike near the town, with "
+        "figures, dates and names that make it run to forty word pieces or so.",
+        "",
+        "Medium length claim about 22 children.",
+        "Short too.",
+    ]
+    embedder = embeddings.load()
+    together = embedder.encode(texts)
+    alone = np.vstack([embedder.encode([t]) for t in texts])
+    assert together.shape == (len(texts), embeddings.DIMENSIONS)
+    assert np.allclose(together, alone, atol=1e-5)
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)

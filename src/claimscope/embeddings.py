@@ -48,6 +48,8 @@ DEFAULT_MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
 DEFAULT_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 #: sentence-transformers' max_seq_length for this model; longer texts are cut (claims are short).
 MAX_TOKENS = 256
+#: a batch closes when padding would add more than this share of its real tokens
+PADDING_SLACK = 0.1
 TOKENIZER_FILE = "all-MiniLM-L6-v2.tokenizer.json.gz"
 MODEL_ENV = "CLAIMSCOPE_EMBEDDING_MODEL"
 
@@ -186,19 +188,35 @@ class Embedder:
         self._tokenizer = _tokenizer()
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
-        """One unit row vector per text, in input order. Empty input gives a (0, 384) array."""
+        """One unit row vector per text, in input order. Empty input gives a (0, 384) array.
+
+        Texts are batched by token count, and a batch closes early when padding its texts to the
+        longest would cost more than :data:`PADDING_SLACK` of its real tokens: the model's time
+        grows with the padded length, and a dozen claims of one article differ in length enough
+        that one padded batch took 1.8 times as long as the claims one by one (measured on 100
+        FA-KES articles; on two cores, one text per call costs onnxruntime little)."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        # Batches of similar length waste little on padding.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for at in range(0, len(order), batch_size):
-            rows = order[at : at + batch_size]
-            out[rows] = self._encode_batch([texts[i] or " " for i in rows])
+        encodings = self._tokenizer.encode_batch([t or " " for t in texts])
+        lengths = [sum(e.attention_mask) for e in encodings]
+        order = sorted(range(len(texts)), key=lambda i: lengths[i])
+        batch: list[int] = []
+        for i in order:
+            if batch and (
+                len(batch) == batch_size
+                or lengths[i] * (len(batch) + 1)
+                > (1 + PADDING_SLACK) * (sum(lengths[j] for j in batch) + lengths[i])
+            ):
+                out[batch] = self._encode_batch([encodings[j] for j in batch])
+                batch = []
+            batch.append(i)
+        if batch:
+            out[batch] = self._encode_batch([encodings[j] for j in batch])
         return out
 
-    def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+    def _encode_batch(self, encodings: list[Any]) -> np.ndarray:
+        width = max(sum(e.attention_mask) for e in encodings)
+        ids = np.array([e.ids[:width] for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask[:width] for e in encodings], dtype=np.int64)
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
