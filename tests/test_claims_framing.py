@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 from claimscope.analyzers.framing.lexicon import pattern
-from claimscope.model import Analysis, Claim, Finding
+from claimscope.ingest.records import FieldMap, read_csv
+from claimscope.model import Analysis, Article, Claim, Finding
 from claimscope.pipeline import analyze
+
+from .conftest import shared
 
 
 def _claim(analysis: Analysis, words: str) -> Claim:
@@ -86,6 +89,18 @@ def test_ranking_reasons_on_generic_sentences(text: str, words: str, feature: st
     assert feature in features, claim.reasons
     moved = claim.priority is not None and claim.priority - claim.checkworthiness
     assert moved and (moved > 0) == (features[feature] > 0)
+
+
+def test_a_scraped_row_keeps_its_headline_figure() -> None:
+    """FA-KES row 1918150030 repeats its title in the body after a byline, with no line break:
+    the headline claim keeps "58", and the lead sentence is a claim of its own."""
+    fields = FieldMap(id="unit_id", title="article_title", text="article_content")
+    rows = read_csv(shared("data/fa-kes/FA-KES-Dataset.csv"), fields)
+    article = next(a for a in rows if isinstance(a, Article) and a.id == "1918150030")
+    claims = [c.text for c in analyze(article).claims]
+    assert "58 Killed in Suspected Gas Attack in Syrias Idlib" in claims, claims
+    assert not any(c.startswith(("Killed", "Posted on")) for c in claims), claims
+    assert any(c.startswith("Dozens of people have been killed") for c in claims), claims
 
 
 def test_headline_claims_keep_their_figures() -> None:
