@@ -268,3 +268,37 @@ def test_odd_input_never_crashes(bare, text: str) -> None:  # type: ignore[no-un
 )  # fmt: skip
 def test_random_text_keeps_the_offset_rule(bare, words: list[str], published: str | None) -> None:  # type: ignore[no-untyped-def]
     times(bare, " ".join(words), published)
+
+
+# A small hand-made set of bare weekdays in context: which way a day goes depends on its verb.
+# Published on Friday 2015-07-24.
+DIRECTION = [
+    ("The minister travels on to Brussels on Sunday.", "2015-07-26", True),
+    ("The minister travelled to Brussels on Sunday.", "2015-07-19", False),
+    ("The vote is on Tuesday, the commission said.", "2015-07-28", True),
+    ("Talks will resume on Monday.", "2015-07-27", True),
+    ("He will speak to reporters when he arrives in Nairobi on Saturday.", "2015-07-25", True),
+    ("They are meeting on Monday to discuss the plan.", "2015-07-27", True),
+    ("The ministry said on Wednesday that the talks had failed.", "2015-07-22", False),
+    ("Police say the suspect was arrested on Monday.", "2015-07-20", False),
+    ("The president lands in Kenya later on Friday.", "2015-07-24", True),
+    ("Residents fled the town on Thursday as the fighting spread.", "2015-07-23", False),
+]
+
+
+@pytest.mark.parametrize(("text", "value", "forward"), DIRECTION)
+def test_weekday_direction_in_context(bare, text: str, value: str, forward: bool) -> None:  # type: ignore[no-untyped-def]
+    t = one(bare, text, "2015-07-24")
+    assert (t.kind, t.value, t.basis) == ("weekday", value, "publication")
+    # a day counted forward says why, so that a reader can check the reading
+    assert (t.note is not None and t.note.startswith("on or after publication")) == forward
+
+
+def test_a_headline_present_tense_tells_of_the_past(nlp) -> None:  # type: ignore[no-untyped-def]
+    from claimscope.ingest.text import read_text
+    from claimscope.pipeline import analyze
+
+    text = "Army retakes border town on Sunday\n\nThe army retook the town after a week of fighting."
+    analysis = analyze(read_text(text, source="<test>", published="2015-07-24"), nlp=nlp)
+    sunday = next(t for t in analysis.times if t.text == "Sunday")
+    assert sunday.value == "2015-07-19"

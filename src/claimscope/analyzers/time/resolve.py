@@ -15,9 +15,11 @@ What each basis means:
 Conventions, as news copy uses them:
 
 - "on Wednesday" is the latest Wednesday on or before publication, the publication day included
-  (wire copy names the day rather than saying "today"), so one of the 7 days ending on it; with a
-  future verb ("will meet on Wednesday", "is due to vote on Wednesday") it is the first on or after
-  publication. "last Wednesday" excludes the publication day; "next Wednesday" is after it.
+  (wire copy names the day rather than saying "today"), so one of the 7 days ending on it; when its
+  verb points ahead (:func:`_direction`: "will meet on Wednesday", "is due to vote on Wednesday",
+  "he travels on Sunday" outside a headline, "later on Friday") it is the first on or after
+  publication, and the note says why. "last Wednesday" excludes the publication day; "next
+  Wednesday" is after it.
 - A month and day (or a month) without a year is in the publication year, unless that would be more
   than :data:`GRACE` after publication, then the year before ("December 30" published 2019-01-02
   is 2018-12-30); with a future verb, the first such day on or after publication.
@@ -47,6 +49,9 @@ GRACE = dt.timedelta(days=7)  # a month-day this far after publication is still 
 _DAY = dt.timedelta(days=1)
 _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 _FUTURE_HEADS = frozenset({"due", "set", "schedule", "expect", "plan", "go", "intend"})
+_REPORTING = frozenset({"say", "tell", "report", "announce", "add", "claim", "state", "write"})
+_FORWARD_CUES = frozenset({"later", "coming", "upcoming"})
+_TEMPORAL_MARKS = frozenset({"when", "after", "before", "once", "until", "till", "as"})
 _NEEDS_PUBLICATION = "relative to the publication date, which is unknown"
 
 
@@ -207,9 +212,11 @@ def _weekday(doc: Doc, f: Found, pub: dt.date) -> Outcome:
         d = pub - _DAY + relativedelta(weekday=wd(-1))
     elif f.mod == "next":
         d = pub + _DAY + relativedelta(weekday=wd(+1))
-    elif _future(doc, f):
-        d = pub + relativedelta(weekday=wd(+1))
     else:
+        forward = _direction(doc, f)
+        if forward is not None:
+            d = pub + relativedelta(weekday=wd(+1))
+            return Outcome(Period.day(d), "publication", f"on or after publication: {forward}")
         d = pub + relativedelta(weekday=wd(-1))
     return Outcome(Period.day(d), "publication")
 
@@ -306,15 +313,64 @@ def _in_clause_of(doc: Doc, t: TimeExpression, root: Token) -> bool:
 
 
 def _future(doc: Doc, f: Found) -> bool:
-    """Whether the verb the expression belongs to speaks of the future ("will", "is due to")."""
+    """Whether the verb the expression belongs to speaks of the future."""
+    return _direction(doc, f) is not None
+
+
+def _direction(doc: Doc, f: Found) -> str | None:
+    """Why the expression's verb points after publication, or None when it does not.
+
+    A future auxiliary ("will meet on Wednesday"), a verb of schedule ("is due to vote"), the
+    present tense of a schedule outside a headline ("he travels on to Ethiopia on Sunday", "the
+    vote is on Sunday", "they are meeting on Monday"; a headline's present tense tells of the
+    past), a temporal clause of a future verb ("will speak when he travels ... on Sunday"), and
+    "later" or "coming" before the day."""
+    words = doc.text[max(0, f.start - 16) : f.start].lower().split()
+    cue = next((w for w in reversed(words[-2:]) if w in _FORWARD_CUES), None)
+    if cue is not None:  # "later on Friday", "this coming Sunday"
+        return f"“{cue}” before it"
     span = doc.char_span(f.start, f.end, alignment_mode="expand")
     if span is None:
-        return False
+        return None
     tok = span.root
     for _ in range(4):
         if tok.pos_ in ("VERB", "AUX") or tok.head is tok:
             break
         tok = tok.head
-    if any(c.dep_ in ("aux", "auxpass") and c.lower_ in _FUTURE_AUX for c in tok.children):
-        return True
-    return tok.dep_ == "xcomp" and tok.head.lemma_ in _FUTURE_HEADS
+    if tok.pos_ not in ("VERB", "AUX"):
+        return None
+    reason = _verb_future(tok, doc, f)
+    if reason is None and tok.dep_ == "advcl" and _temporal(tok):
+        head = _verb_future(tok.head, doc, f)
+        if head is not None:
+            reason = f"{head}, in the clause “{tok.text}” hangs from"
+    return reason
+
+
+def _verb_future(tok: Token, doc: Doc, f: Found) -> str | None:
+    aux = next(
+        (c for c in tok.children if c.dep_ in ("aux", "auxpass") and c.lower_ in _FUTURE_AUX),
+        None,
+    )
+    if aux is not None:
+        return f"the future “{aux.text} {tok.text}”"
+    if tok.dep_ == "xcomp" and tok.head.lemma_ in _FUTURE_HEADS:
+        return f"“{tok.head.text} to {tok.text}”"
+    if _in_headline(doc, f):
+        return None
+    if tok.tag_ in ("VBZ", "VBP") and tok.lemma_.lower() not in _REPORTING:
+        return f"the present tense of a schedule, “{tok.text}”"
+    progressive = any(c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP") for c in tok.children)
+    if tok.tag_ == "VBG" and progressive and tok.lemma_.lower() not in _REPORTING:
+        return f"the present progressive “{tok.text}”"
+    return None
+
+
+def _temporal(tok: Token) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ in _TEMPORAL_MARKS for c in tok.children)
+
+
+def _in_headline(doc: Doc, f: Found) -> bool:
+    article = doc._.article
+    sections = article.sections if article is not None else []
+    return any(s.kind == "headline" and s.start <= f.start < s.end for s in sections)
