@@ -281,3 +281,56 @@ def test_eval_places_refuses_a_missing_file(tmp_path) -> None:  # type: ignore[n
 
     r = CliRunner().invoke(app, ["eval", "places", "--fakes", str(tmp_path / "none.csv")])
     assert r.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "not_linked"),
+    [
+        # a common noun is not a name: GeoNames' "Moskva" folds close to "mosques"
+        ("Worshippers gathered in mosques across the city after the attack.", "mosques"),
+        # bodies named after a place are not the towns that share a word
+        ("The White House said on Monday that talks with Iran would resume.", "White House"),
+        ("The Kremlin said the talks in Geneva were constructive.", "Kremlin"),
+        # continents and seas are not the towns named after them
+        ("Exports to North America and Europe fell sharply last year.", "North America"),
+        ("The storm moved across the Atlantic towards Ireland.", "Atlantic"),
+        # a spelling variant needs context: a site's name is no town in India
+        ("Kotaku reported the game sold a million copies in its first week.", "Kotaku"),
+    ],
+)
+def test_what_is_not_a_place(text: str, not_linked: str, nlp) -> None:  # type: ignore[no-untyped-def]
+    analysis = _analyse(text, nlp)
+    linked = [m.text for p in analysis.places for m in p.mentions]
+    assert not any(not_linked in m or m in not_linked for m in linked), analysis.places
+
+
+def test_places_still_found_beside_them(nlp) -> None:  # type: ignore[no-untyped-def]
+    analysis = _analyse(
+        "The White House said the envoy flew from Washington to Geneva and on to Damascus.", nlp
+    )
+    names = {p.name for p in analysis.places}
+    assert {"Geneva", "Damascus"} <= names, names
+
+
+def test_no_lowercase_word_is_linked_on_the_html_pages() -> None:
+    """Issue 21: over the 130 Readability pages, no linked mention begins with a lowercase letter
+    (a leading "the" aside: "the Loop")."""
+    from claimscope.analyzers import results
+    from claimscope.ingest.auto import read
+    from claimscope.model import Article
+
+    nlp = _places_only()
+    pages = sorted(shared("data/html-pages").glob("*/source.html"))
+    assert len(pages) >= 100
+    lowercase = []
+    for page in pages:
+        article = next((a for a in read(str(page)) if isinstance(a, Article)), None)
+        if article is None:
+            continue
+        doc = nlp(article.text)
+        for place in results(doc).get("places", []):
+            for m in place.mentions:
+                words = re.sub(r"^the\s+", "", m.text.strip(), flags=re.I)
+                if words[:1].islower():
+                    lowercase.append((page.parent.name, m.text, place.name))
+    assert lowercase == [], lowercase

@@ -41,6 +41,7 @@ from spacy.tokens import Doc, Token
 
 from claimscope.analyzers import Intervals, results, text_of
 from claimscope.knowledge import countries
+from claimscope.knowledge.aliases import aliases
 from claimscope.knowledge.gazetteer import Candidate, Gazetteer, GeoPlace, gazetteer
 from claimscope.knowledge.placenames import ARTICLES, normalise, transliterate
 from claimscope.model import Entity, Place, Span
@@ -131,6 +132,37 @@ WORLD_REGIONS = frozenset(
         "east asia",
         "western europe",
         "eastern europe",
+        # continents (GeoNames' own seven) and the oceans and seas news names: GeoNames' towns
+        # share their names ("North America" -> North Merrick, "Atlantic" -> Atlantic Beach)
+        "north america",
+        "south america",
+        "central america",
+        "oceania",
+        "antarctica",
+        "atlantic",
+        "pacific",
+        "indian ocean",
+        "arctic",
+        "atlantic ocean",
+        "pacific ocean",
+        "arctic ocean",
+        "southern ocean",
+        "mediterranean sea",
+        "red sea",
+        "black sea",
+        "caspian sea",
+        "dead sea",
+        "north sea",
+        "baltic sea",
+        "south china sea",
+        "east china sea",
+        "arabian sea",
+        "caribbean",
+        "caribbean sea",
+        "aegean",
+        "aegean sea",
+        "adriatic",
+        "baltic",
     }
 )
 DIRECTIONS = re.compile(
@@ -167,6 +199,9 @@ MIN_SUPPORT = 0.3
 # A mention only its context made a place needs more.
 MIN_SUPPORT_MISTYPED = 0.5
 NOTABLE = 10_000
+# A spelling variant needs the article to be this much about the variant's country (a share of the
+# country votes), or a named place nearby.
+MIN_FOCUS_VARIANT = 0.25
 # A link whose candidates are this evenly matched is a guess, not a link.
 MIN_CONFIDENCE = 0.2
 NEAR_KM = 30.0
@@ -253,6 +288,15 @@ def find_mentions(doc: Doc, entities: list[Entity]) -> list[Mention]:
     return mentions
 
 
+def _capitalised(name: str) -> bool:
+    """A place name as English writes one: its first letter (after "the" and an Arabic article,
+    "al-Bab") a capital."""
+    words = re.sub(r"^the\s+", "", name.strip(), flags=re.I)
+    words = re.sub(r"^(?:al|el|ad|ar|as|ash|at|az|an|ad-d)[- ](?=\w)", "", words, flags=re.I)
+    letters = [c for c in words if c.isalpha()]
+    return bool(letters) and letters[0].isupper()
+
+
 def _direction_or_region(name: str) -> bool:
     """ "Middle East", "the Gulf", a bare "Eastern" or "Northern": a world region or a direction,
     which GeoNames' populated places only share a name with."""
@@ -260,15 +304,36 @@ def _direction_or_region(name: str) -> bool:
     return key in WORLD_REGIONS or (bool(DIRECTIONS.match(key)) and len(key.split()) == 1)
 
 
-def _spans_to_try(m: Mention) -> list[tuple[int, int]]:
+def _spans_to_try(doc: Doc, m: Mention) -> list[tuple[int, int]]:
     """The whole name, then (when nothing matches it) shorter runs of its first or last words:
     "Aleppo Syrian" (one NORP entity in text without punctuation) holds "Aleppo"."""
     spans = [(m.first, m.last)]
     if m.label in {"PERSON", "ORG"}:
         return spans  # a person's or an organisation's name holds no place of its own
+    known = countries().names
     for k in range(m.last - m.first - 1, 0, -1):
-        spans += [(m.first, m.first + k), (m.last - k, m.last)]
+        for first, last in ((m.first, m.first + k), (m.last - k, m.last)):
+            dropped = [t for t in doc[m.first : m.last] if not first <= t.i < last]
+            part = Mention(doc[first].idx, doc[last - 1].idx, first, last, None, None)
+            if all(_place_word(t) for t in dropped) or _context(doc, part, known):
+                spans.append((first, last))
     return spans
+
+
+def _place_word(t: Token) -> bool:
+    """A word a place name can shed and still be the place: a nationality or country ("Aleppo
+    Syrian" in text without punctuation), a place noun ("Idlib Province"), a direction. Not
+    "House" of "White House" nor "Beach" of "Miami Beach", unless what is left stands in a place
+    context ("in Syrias Aleppo Monitor", text that lost its punctuation)."""
+    word = t.lower_
+    known = countries().names
+    return (
+        word in known
+        or (word.endswith("s") and word[:-1] in known)  # "Syrias", a possessive without its mark
+        or word in AFTER
+        or bool(DIRECTIONS.match(word))
+        or not any(c.isalpha() for c in word)
+    )
 
 
 def _context(doc: Doc, m: Mention, country_words: dict[str, str]) -> bool:
@@ -342,6 +407,23 @@ def _support(doc: Doc, m: Mention, c: Candidate, ctx: _Context) -> float:
     return s
 
 
+def _local(m: Mention, c: Candidate, ctx: _Context) -> bool:
+    """Whether a spelling variant ("Serakab" for Saraqib) has the context a variant needs: named
+    as a place (typed so, or in a place context), in a country the article is about, or near
+    another place it names; or typed a place, close to the gazetteer's spelling, with no other
+    place it could be. A namesake's size or capital status is not enough: "Kotaku" is not
+    Cuttack, nor "Leviathan" Levittown."""
+    if not (m.typed_place or m.context):
+        return False
+    if ctx.focus.get(c.place.country_code, 0.0) >= MIN_FOCUS_VARIANT:
+        return True
+    alone = all(distance_km(o.place, c.place) <= NEAR_KM for o in m.candidates)
+    if m.typed_place and alone and c.similarity >= MIN_SIMILARITY_MISTYPED:
+        return True  # "Deir Ezzor", typed a place, can only be Deir ez-Zor
+    others = [a for a, _, _ in ctx.anchors.values() if a.index != ctx.own]
+    return any(distance_km(c.place, a) <= NEAR_KM for a in others)
+
+
 def _score(doc: Doc, m: Mention, c: Candidate, ctx: _Context) -> tuple[float, float]:
     """The candidate's score and, within it, its support."""
     support = _support(doc, m, c, ctx)
@@ -402,13 +484,19 @@ def collect_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> list[M
             lookups[name] = gaz.candidates(name)
         return lookups[name]
 
+    orgs = aliases()
     for m in mentions:
         if m.label == "NORP" and text[m.start : m.end].lower() in known:
             continue  # "Syrian": a nationality, not a place
         if _direction_or_region(text[m.start : m.end]):
             continue
+        if not _capitalised(text[m.start : m.end]):
+            continue  # "mosques", "paris" in a URL's words: a common noun, or not a name as written
+        alias = orgs.lookup(text[m.start : m.end])
+        if alias is not None and alias.kind == "organisation":
+            continue  # "White House", "Kremlin": a body named after a place, not the towns it names
         floor = MIN_SIMILARITY if m.typed_place else MIN_SIMILARITY_MISTYPED
-        for first, last in _spans_to_try(m):
+        for first, last in _spans_to_try(doc, m):
             start, end = doc[first].idx, doc[last - 1].idx + len(doc[last - 1])
             name = text[start:end]
             found = [c for c in lookup(name) if c.similarity >= floor]
@@ -417,6 +505,8 @@ def collect_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> list[M
             letters = name.replace(".", "")
             if len(letters) <= MAX_ACRONYM and letters.isupper():  # "UN", "SANA": an acronym
                 found = [c for c in found if c.place.kind == "country"]
+            if any(c.exact for c in found):  # the name as spelt wins over spelling variants
+                found = [c for c in found if c.exact]
             if found:
                 m.first, m.last, m.start, m.end, m.candidates = first, last, start, end, found
                 break
@@ -464,7 +554,9 @@ def _choose(doc: Doc, m: Mention, ctx: _Context) -> None:
         return
     _score_candidates(doc, m, ctx)
     floor = MIN_SUPPORT if m.typed_place else MIN_SUPPORT_MISTYPED
-    if m.support < floor or m.confidence < MIN_CONFIDENCE:
+    choice = m.choice
+    variant = choice is not None and not choice.exact and not _local(m, choice, ctx)
+    if m.support < floor or m.confidence < MIN_CONFIDENCE or variant:
         m.choice, m.confidence = None, 0.0
     ctx.memo[key] = (m.choice, m.score, m.support, m.confidence)
 
