@@ -387,3 +387,33 @@ def test_png_export(tmp_path: Path, example_analysis: Analysis) -> None:
         assert data[:8] == b"\x89PNG\r\n\x1a\n"
         width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
         assert width >= 400 and height >= 100  # drawn at twice the SVG size, not an empty canvas
+
+
+def test_an_uncertain_place_is_listed_not_drawn() -> None:
+    """Issue 21: a link below the map's confidence bar is a guess; it is named beside the map
+    with a question mark and not drawn as a point."""
+    text = "Fighting near Saraqib and in Fallston."
+
+    def place(name: str, lat: float, lon: float, confidence: float) -> Place:
+        start = text.index(name)
+        return Place(
+            entity=name[:2],
+            name=name,
+            country="Syria",
+            lat=lat,
+            lon=lon,
+            kind="city",
+            confidence=confidence,
+            mentions=[Span.of(text, start, start + len(name))],
+        )
+
+    analysis = Analysis(
+        article=Article(id="u", text=text),
+        places=[place("Saraqib", 35.86, 36.8, 0.95), place("Fallston", 39.51, -76.41, 0.21)],
+    )
+    root = parse(map_svg(analysis))
+    circles = list(root.iter(f"{NS}circle"))
+    assert len(circles) == 1  # Saraqib only
+    shown = all_text(root)
+    assert "Uncertain links (not drawn)" in shown and "Fallston? (1)" in shown
+    assert "Fallston" in root.findtext(f"{NS}desc") and "not drawn" in root.findtext(f"{NS}desc")

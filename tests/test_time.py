@@ -298,7 +298,22 @@ def test_a_headline_present_tense_tells_of_the_past(nlp) -> None:  # type: ignor
     from claimscope.ingest.text import read_text
     from claimscope.pipeline import analyze
 
-    text = "Army retakes border town on Sunday\n\nThe army retook the town after a week of fighting."
+    text = (
+        "Army retakes border town on Sunday\n\nThe army retook the town after a week of fighting."
+    )
     analysis = analyze(read_text(text, source="<test>", published="2015-07-24"), nlp=nlp)
     sunday = next(t for t in analysis.times if t.text == "Sunday")
     assert sunday.value == "2015-07-19"
+
+
+def test_bbc_sunday_is_the_coming_one(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Issue 21: bbc-1 (published 2015-07-24) says Mr Obama "will address the African Union when
+    he travels on to Ethiopia on Sunday": the Sunday after publication."""
+    from claimscope.ingest.auto import read
+    from claimscope.pipeline import analyze
+    from tests.conftest import shared
+
+    article = next(iter(read(str(shared("data/html-pages/bbc-1/source.html")))))
+    assert isinstance(article, Article) and article.published == "2015-07-24"
+    sunday = next(t for t in analyze(article, nlp=nlp).times if t.text == "Sunday")
+    assert sunday.value == "2015-07-26" and sunday.note and "travels" in sunday.note

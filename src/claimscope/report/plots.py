@@ -219,23 +219,37 @@ def _distinct(events: list[TimelineEvent]) -> list[TimelineEvent]:
 # --- map ------------------------------------------------------------------------------------------
 
 
+#: below this confidence a place link is listed as uncertain and not drawn (on the Readability
+#: pages most wrong links left scored 0.24-0.48, some more: "Google" as Topeka 0.85; the
+#: example's places score 0.82-1.0)
+UNCERTAIN = 0.5
+
+
 def map_svg(analysis: Analysis) -> str:
     """The places on a plain longitude/latitude plot with a graticule (no basemap, no network).
 
     The view is zoomed to the places below country level, with a margin; countries (whose
     centroids may lie far away) are listed beside the plot instead, unless there is nothing else.
+    A link whose confidence is below :data:`UNCERTAIN` is not drawn: it is listed beside the map
+    with a question mark, so that a guess is not read as a fact.
     """
     title = "Map of places mentioned"
-    points = [p for p in analysis.places if p.kind != "country"]
-    countries = [p for p in analysis.places if p.kind == "country"]
+    sure = [p for p in analysis.places if p.confidence is None or p.confidence >= UNCERTAIN]
+    uncertain = [p for p in analysis.places if p not in sure]
+    points = [p for p in sure if p.kind != "country"]
+    countries = [p for p in sure if p.kind == "country"]
     if not points and not countries:
+        if uncertain:
+            names = ", ".join(f"{clean(p.name)}?" for p in uncertain)
+            return empty_plot("map", title, f"No certain places to plot. Uncertain: {names}")
         return empty_plot("map", title, "No places to plot.")
     plotted, listed = (points, countries) if points else (countries, [])
     plotted, far = _split_far(plotted)
 
     plot_w, plot_h, pad, side = 520, 400, 44, 200
-    width = pad + plot_w + 20 + (side if listed or far else 0)
-    height = max(pad + plot_h + 30, pad + 60 + 18 * (len(listed) + len(far)))
+    width = pad + plot_w + 20 + (side if listed or far or uncertain else 0)
+    beside = len(listed) + len(far) + len(uncertain)
+    height = max(pad + plot_h + 30, pad + 90 + 18 * beside)
     lon0, lon1, lat0, lat1 = _bounds(plotted)
     # One degree of longitude is cos(latitude) as long as a degree of latitude: keep that ratio.
     k = math.cos(math.radians((lat0 + lat1) / 2))
@@ -257,6 +271,9 @@ def map_svg(analysis: Analysis) -> str:
     if listed:
         desc += " Countries, listed beside the map: " + ", ".join(clean(p.name) for p in listed)
         desc += "."
+    if uncertain:
+        desc += " Uncertain links, listed beside the map and not drawn: "
+        desc += ", ".join(clean(p.name) for p in uncertain) + "."
     svg = Svg("map", width, height, title, desc)
     frame = svg.add("g", class_="graticule", stroke=GRID, fill="none")
     svg.add("rect", frame, x=pad, y=pad / 2, width=plot_w, height=plot_h)
@@ -309,13 +326,24 @@ def map_svg(analysis: Analysis) -> str:
     )
 
     x0, y = pad + plot_w + 20, pad / 2 + 12
-    for heading, group in (("Outside the view", far), ("Countries (not to scale)", listed)):
+    groups = (
+        ("Outside the view", far),
+        ("Countries (not to scale)", listed),
+        ("Uncertain links (not drawn)", uncertain),
+    )
+    for heading, group in groups:
         if not group:
             continue
         svg.text(x0, y, heading, font_weight="600")
         y += 20
         for p in group:
             g = svg.add("g", class_=f"place place-{clean(p.kind or 'place', 20)}")
+            if group is uncertain:
+                svg.text(x0 + 16, y, f"{clean(p.name, 22)}? ({len(p.mentions)})", g, fill=MUTED)
+                tip = svg.add("title", g)
+                tip.text = _place_tip(p) + " (uncertain: not drawn)"
+                y += 18
+                continue
             if p.kind == "country":
                 svg.add(
                     "rect", g, x=x0, y=y - 9, width=10, height=10,
