@@ -63,7 +63,9 @@ _OPINION_CUES = frozenset(
     {"think", "believe", "feel", "hope", "wish", "want", "fear", "suggest", "argue", "urge", "call"}
 )
 _PRESCRIPTIVE = frozenset({"should", "must", "ought", "need"})
-_OPINION_WORDS = frozenset({"i think", "i believe", "in my view", "in my opinion", "we believe"})
+_OPINION_WORDS = re.compile(
+    r"\b(?:I think|I believe|we believe|in my view|in my opinion|in our view)\b", re.IGNORECASE
+)
 _EMPTY_SUBJECTS = frozenset({"it", "this", "that", "there", "these", "those"})
 
 
@@ -163,10 +165,9 @@ def _agent_action(span: SpacySpan) -> str | None:
 def _opinion(span: SpacySpan, cue_lemma: str | None) -> str | None:
     if cue_lemma and cue_lemma in _OPINION_CUES:
         return cue_lemma
-    lowered = span.text.lower()
-    for phrase in _OPINION_WORDS:
-        if phrase in lowered:
-            return phrase
+    hit = _OPINION_WORDS.search(span.text)
+    if hit:
+        return hit.group()
     for t in span:
         if t.tag_ == "MD" and t.lower_ in _PRESCRIPTIVE:
             return t.text

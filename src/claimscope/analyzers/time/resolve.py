@@ -325,13 +325,13 @@ def _direction(doc: Doc, f: Found) -> str | None:
     vote is on Sunday", "they are meeting on Monday"; a headline's present tense tells of the
     past), a temporal clause of a future verb ("will speak when he travels ... on Sunday"), and
     "later" or "coming" before the day."""
-    words = doc.text[max(0, f.start - 16) : f.start].lower().split()
-    cue = next((w for w in reversed(words[-2:]) if w in _FORWARD_CUES), None)
-    if cue is not None:  # "later on Friday", "this coming Sunday"
-        return f"“{cue}” before it"
     span = doc.char_span(f.start, f.end, alignment_mode="expand")
     if span is None:
         return None
+    before = [t.lower_ for t in doc[max(0, span.start - 2) : span.start]]
+    cue = next((w for w in reversed(before) if w in _FORWARD_CUES), None)
+    if cue is not None:  # "later on Friday", "this coming Sunday"
+        return f"“{cue}” before it"
     tok = span.root
     for _ in range(4):
         if tok.pos_ in ("VERB", "AUX") or tok.head is tok:
