@@ -77,6 +77,7 @@ def test_schema_and_version() -> None:
     assert json.loads(r.stdout)["title"] == "claimscope.analysis/1"
     v = run("version")
     assert v.exit_code == 0 and "claimscope" in v.stdout and "spaCy" in v.stdout
+    assert "check-worthiness the encoder model" in v.stdout
 
 
 @pytest.mark.parametrize(

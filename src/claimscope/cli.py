@@ -883,7 +883,7 @@ def serve(
 @app.command()
 def version() -> None:
     """Print the versions of claimscope, spaCy and the English model, and which framing-technique
-    model runs."""
+    and check-worthiness models run."""
     import spacy
 
     from claimscope.nlp import MODEL_PACKAGES
@@ -909,9 +909,17 @@ def version() -> None:
         techniques = f"rules only ({found})"
     else:
         techniques = f"rules and the tagger {found.label}, {found.path}"
+    from claimscope.analyzers import checkworthiness
+
+    scorer = checkworthiness.active()
+    worthiness = (
+        f"the encoder model (sentence vectors of {scorer.encoder} + hand features)"
+        if scorer.needs_vectors
+        else "the word model (TF-IDF + hand features)"
+    )
     typer.echo(
         f"claimscope {__version__}\nspaCy {spacy.__version__}\nmodel {model}\n"
-        f"framing techniques {techniques}"
+        f"framing techniques {techniques}\ncheck-worthiness {worthiness}"
     )
 
 

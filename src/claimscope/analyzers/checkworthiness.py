@@ -59,6 +59,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from claimscope.errors import ClaimscopeError
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -386,7 +388,7 @@ def _encoder_id() -> str | None:
 
     try:
         return matching_embedder().model_id
-    except Exception as e:  # no usable encoder: the word model runs, and the log says why
+    except (ClaimscopeError, OSError) as e:  # no usable encoder: the word model runs, logged
         import logging
 
         logging.getLogger(__name__).warning("check-worthiness uses the word model: %s", e)
