@@ -18,10 +18,7 @@ Issue 20's budget: claims + check-worthiness add at most 50% of bare parse time.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -35,6 +32,7 @@ from claimscope.pipeline import analyze, make_doc
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_ingest import DEFAULT_CSV, ingest
+from common import emit, environment, fakes_parser
 
 SPACY_PIPES = frozenset(load_model().pipe_names)
 
@@ -57,14 +55,7 @@ def run(nlp: spacy.language.Language, articles: list[Article], words: bool) -> d
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    ap.add_argument("--csv", type=Path, default=DEFAULT_CSV)
-    ap.add_argument("--limit", type=int, default=200)
-    ap.add_argument("--repeat", type=int, default=2)
-    ap.add_argument("--json", type=Path, help="also write the figures here")
-    args = ap.parse_args()
+    args = fakes_parser(__doc__, DEFAULT_CSV, 200).parse_args()
 
     nlp = load()
     articles = ingest(args.csv, args.limit)
@@ -92,14 +83,9 @@ def main() -> None:
         "claims_encoder_share_of_bare": round(best["encoder"]["claimscope_claims"] / bare, 3),
         "claims_words_share_of_bare": round(best["words"]["claimscope_claims"] / bare, 3),
         "encoder_pass_share_of_bare": round(encode / bare, 3),
-        "python": platform.python_version(),
-        "spacy": spacy.__version__,
-        "repeat": args.repeat,
+        **environment(args.repeat),
     }
-    print(json.dumps(figures, indent=2))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+    emit(figures, args.json)
 
 
 if __name__ == "__main__":

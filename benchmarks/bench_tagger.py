@@ -15,15 +15,10 @@ trained tagger (``claimscope train techniques --ptc DIR``); without one it says 
 
 from __future__ import annotations
 
-import argparse
-import json
-import platform
 import resource
 import sys
 import time
 from pathlib import Path
-
-import spacy
 
 from claimscope.analyzers.framing import tagger
 from claimscope.model import Analysis
@@ -32,17 +27,12 @@ from claimscope.pipeline import analyze, analyze_many
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_ingest import DEFAULT_CSV, ingest
+from common import emit, environment, fakes_parser
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    ap.add_argument("--csv", type=Path, default=DEFAULT_CSV)
-    ap.add_argument("--limit", type=int, default=200)
-    ap.add_argument("--repeat", type=int, default=2)
+    ap = fakes_parser(__doc__, DEFAULT_CSV, 200)
     ap.add_argument("--model", type=Path, help="a tagger file (default: the installed one)")
-    ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args()
 
     model = tagger.TechniqueModel(args.model) if args.model else tagger.active()
@@ -88,14 +78,9 @@ def main() -> None:
         "slowest_article": slowest[1],
         "tagger": model.label,
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "python": platform.python_version(),
-        "spacy": spacy.__version__,
-        "repeat": args.repeat,
+        **environment(args.repeat),
     }
-    print(json.dumps(figures, indent=2))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+    emit(figures, args.json)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import gzip
 import json
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -208,20 +209,19 @@ def test_train_command_writes_loadable_models(tmp_path: Path) -> None:
         assert len(set(scores)) > 1  # it learned something, not a constant
 
 
-def test_eval_command_on_a_slice() -> None:
-    r = runner.invoke(
-        app,
-        [
-            "eval",
-            "checkworthiness",
-            "--claimbuster",
-            str(shared("data/claimbuster")),
-            "--checkthat2024",
-            str(shared("data/checkthat2024-checkworthiness/dev-test.tsv")),
-            "--limit",
-            "40",
-        ],
+def _eval(checkthat: Path, limit: int) -> Any:
+    options = {
+        "--claimbuster": str(shared("data/claimbuster")),
+        "--checkthat2024": str(checkthat),
+        "--limit": str(limit),
+    }
+    return runner.invoke(
+        app, ["eval", "checkworthiness", *(x for kv in options.items() for x in kv)]
     )
+
+
+def test_eval_command_on_a_slice() -> None:
+    r = _eval(shared("data/checkthat2024-checkworthiness/dev-test.tsv"), 40)
     assert r.exit_code == 0, r.output
     out = r.stdout
     for system in (
@@ -240,19 +240,7 @@ def test_eval_command_on_a_slice() -> None:
 def test_eval_refuses_a_file_that_is_not_checkthat(tmp_path: Path) -> None:
     bad = tmp_path / "x.tsv"
     bad.write_text("id\ttext\tlabel\n1\tHello\tYes\n", "utf-8")
-    r = runner.invoke(
-        app,
-        [
-            "eval",
-            "checkworthiness",
-            "--claimbuster",
-            str(shared("data/claimbuster")),
-            "--checkthat2024",
-            str(bad),
-            "--limit",
-            "5",
-        ],
-    )
+    r = _eval(bad, 5)
     assert r.exit_code == 1
     assert "not a CheckThat! 2024 file" in r.stderr and "Traceback" not in r.output
 
