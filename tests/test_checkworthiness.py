@@ -103,8 +103,9 @@ def test_packaged_models_load_and_name_their_source(name: str) -> None:
     if name == cw.PACKAGED:  # sentence vectors of the fact-check matching encoder
         from claimscope.knowledge.factchecks.match import matching_embedder
 
-        assert len(model.vector_coef) == 384 and not model.vocabulary
+        assert len(model.vector_coef) == 384 and len(model.vocabulary) > 1000  # blended
         assert model.encoder == matching_embedder().model_id
+        assert 0.5 <= model.meta["vector_weight"] <= 1.0
     else:
         assert len(model.vocabulary) > 1000 and not model.vector_coef
     assert 0.0 < model.threshold < 1.0
@@ -251,3 +252,32 @@ def test_commands_explain_a_folder_without_the_files(tmp_path: Path, command: st
     r = runner.invoke(app, [command, "checkworthiness", "--claimbuster", str(tmp_path)])
     assert r.exit_code == 1
     assert "groundtruth.csv not found" in r.stderr and "Traceback" not in r.output
+
+
+def test_the_blend_is_the_two_models_log_odds() -> None:
+    """The encoder model is one linear model whose log-odds are the weighted sum of the vector
+    model's and the word model's: scoring it equals blending their scores."""
+    import math
+
+    from claimscope.training.checkworthiness import blend
+
+    words = cw.packaged(cw.PACKAGED_WORDS)
+    texts = [*FACTUAL, *OPINIONS]
+    vectors = cw.encoder_vectors(texts)[1]
+    vector_model = cw.Model(
+        vocabulary={},
+        idf=[],
+        word_coef=[],
+        hand_coef=[0.1 * (i % 3) for i in range(len(cw.HAND_FEATURES))],
+        intercept=-0.5,
+        vector_coef=[0.01 * ((i % 7) - 3) for i in range(vectors.shape[1])],
+        encoder="test",
+    )
+    blended = blend(vector_model, words, 0.6)
+
+    def logit(p: float) -> float:
+        return math.log(p / (1 - p))
+
+    for text, v, got in zip(texts, vectors, blended.score(texts, vectors), strict=True):
+        want = 0.6 * vector_model.logit(text, v) + 0.4 * logit(words.score([text])[0])
+        assert logit(got) == pytest.approx(want, abs=1e-6)

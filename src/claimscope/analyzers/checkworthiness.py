@@ -12,11 +12,12 @@ Two logistic regressions, both shipped (``claimscope train checkworthiness`` reb
 
 - **the encoder model** (:data:`PACKAGED`, used by default): the sentence vector of the text from
   all-MiniLM-L6-v2 with the fact-check matching tuning (the packaged int8 model and BitFit values
-  of :func:`claimscope.knowledge.factchecks.match.matching_embedder`), plus the hand features
-  below. The same vectors serve fact-check matching, so an analysis with a fact-check store
-  encodes each claim once for both (:func:`vectors`). Measured against the word model in the same
-  run (``claimscope eval checkworthiness``, ``docs/evaluation.md``): better ranking on held-out
-  debates and on CheckThat! 2024, at the cost of one MiniLM pass over the claims;
+  of :func:`claimscope.knowledge.factchecks.match.matching_embedder`) and the hand features below,
+  blended on the log-odds with the word model (one linear model over all three blocks). The same
+  vectors serve fact-check matching, so an analysis with a fact-check store encodes each claim
+  once for both (:func:`vectors`). Measured against the word model in the same run (``claimscope
+  eval checkworthiness``, ``docs/evaluation.md``): better ranking on held-out debates and on
+  CheckThat! 2024, at the cost of one MiniLM pass over the claims;
 - **the word model** (:data:`PACKAGED_WORDS`): TF-IDF of word unigrams and bigrams from the
   tokenizer :func:`tokens` (lower case, numbers folded to ``<num>`` and years to ``<year>``, ``%``
   read as "percent") plus the hand features. Pure Python, about 90 µs a sentence. It runs when

@@ -34,9 +34,11 @@ standardised vectors and hand features for the encoder model) were chosen by the
 average precision on the training debates, not on the test debates.
 
 Two models are written (:mod:`claimscope.analyzers.checkworthiness` says which runs when): the
-encoder model over the fact-check matching embedder's sentence vectors plus the hand features,
-and the word model (TF-IDF plus hand features). The training sentences are embedded once (about
-two minutes for 15,000 sentences on two cores); the folds reuse the vectors.
+word model (TF-IDF plus hand features), and the encoder model: a logistic regression over the
+fact-check matching embedder's sentence vectors plus the hand features, blended with the word
+model on the log-odds (:func:`blend`; the share chosen from :data:`BLEND_WEIGHTS` by out-of-fold
+average precision, :func:`best_blend`). The training sentences are embedded once (about two
+minutes for 15,000 sentences on two cores); the folds reuse the vectors.
 """
 
 from __future__ import annotations
@@ -292,6 +294,53 @@ def fit_encoder(
     return exported
 
 
+BLEND_WEIGHTS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)  # the vector model's share of the blend
+
+
+def _logits(p: Sequence[float] | np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    q = np.clip(np.asarray(p, dtype=float), 1e-9, 1 - 1e-9)
+    return np.log(q / (1 - q))
+
+
+def best_blend(
+    vector_scores: np.ndarray, word_scores: np.ndarray, labels: Sequence[int]
+) -> tuple[float, np.ndarray]:
+    """The share of the vector model in a blend of the two models' log-odds, chosen by average
+    precision on out-of-fold scores (ties to the larger share); and the blended scores."""
+    import numpy as np
+    from sklearn.metrics import average_precision_score
+
+    best: tuple[float, float, np.ndarray] | None = None
+    for w in sorted(BLEND_WEIGHTS, reverse=True):
+        z = w * _logits(vector_scores) + (1 - w) * _logits(word_scores)
+        p = 1 / (1 + np.exp(-z))
+        ap = float(average_precision_score(list(labels), p)) if len(set(labels)) == 2 else 0.0
+        if best is None or ap > best[1] + 1e-9:
+            best = (w, ap, p)
+    assert best is not None
+    return best[0], best[2]
+
+
+def blend(vector_model: cw.Model, word_model: cw.Model, weight: float) -> cw.Model:
+    """One model whose log-odds are ``weight`` times the vector model's plus ``1 - weight`` times
+    the word model's: both are linear in their features, so the blend is too, and one file and
+    one scoring pass hold it."""
+    w, v = weight, 1 - weight
+    return cw.Model(
+        vocabulary=dict(word_model.vocabulary),
+        idf=list(word_model.idf),
+        word_coef=[v * x for x in word_model.word_coef],
+        hand_coef=[
+            w * a + v * b for a, b in zip(vector_model.hand_coef, word_model.hand_coef, strict=True)
+        ],
+        intercept=w * vector_model.intercept + v * word_model.intercept,
+        vector_coef=[w * x for x in vector_model.vector_coef],
+        encoder=vector_model.encoder,
+    )
+
+
 Scorer = Callable[[Sequence[str]], Sequence[float]]
 
 
@@ -356,6 +405,7 @@ class TrainReport:
     encoder_threshold: float = 0.5
     encoder: str = ""
     encoder_bytes: int = 0
+    weight: float = 1.0  # the vector model's share of the encoder model's blend
 
 
 def default_out() -> Path:
@@ -391,14 +441,6 @@ def train(
         raise InputError(f"{claimbuster_dir}: the training sentences hold a single class")
     texts, labels = [r.text for r in rows], [r.label for r in rows]
 
-    def fit_fn(texts: list[str], labels: list[int]) -> Scorer:
-        return fit(texts, labels, min_df=min_df, c=c).score
-
-    say(f"word model: {len(rows)} sentences, {FOLDS} folds")
-    with single_threaded():
-        oof_scores, oof_labels = out_of_fold(rows, fit_fn)
-        model = fit(texts, labels, min_df=min_df, c=c)
-    model.threshold = round(best_threshold(oof_scores, oof_labels), 4)
     meta = {
         "source": SOURCE,
         "command": COMMAND + (f" --limit {limit}" if limit else ""),
@@ -409,30 +451,44 @@ def train(
         "threshold_from": f"best F1 on {FOLDS}-fold out-of-fold scores, folds grouped by debate",
         "trained_with": f"scikit-learn {sklearn.__version__}",
     }
-    model.meta = {**meta, "min_df": min_df, "C": c}
     say(f"encoder model: embedding {len(rows)} sentences")
     encoder, vectors = cw.encoder_vectors(texts)
-    # out-of-fold scores over vectors computed once (the folds of out_of_fold)
+    # out-of-fold scores of both models, row by row (the folds of out_of_fold)
     debates = sorted({r.debate for r in rows})
     fold_of = {d: i % FOLDS for i, d in enumerate(debates)}
-    oof = np.zeros(len(rows))
+    oof_words, oof_vectors = np.zeros(len(rows)), np.zeros(len(rows))
     scored = np.zeros(len(rows), dtype=bool)
+    say(f"both models: {len(rows)} sentences, {FOLDS} folds")
     with single_threaded():
         for k in range(FOLDS):
             fit_idx = [i for i, r in enumerate(rows) if fold_of[r.debate] != k]
             val_idx = [i for i, r in enumerate(rows) if fold_of[r.debate] == k]
             if not val_idx or len({labels[i] for i in fit_idx}) < 2:
                 continue
-            fitted = fit_encoder(
-                [texts[i] for i in fit_idx], [labels[i] for i in fit_idx], vectors[fit_idx], encoder
-            )
-            oof[val_idx] = fitted.score([texts[i] for i in val_idx], vectors[val_idx])
+            fit_texts, fit_labels = [texts[i] for i in fit_idx], [labels[i] for i in fit_idx]
+            val_texts = [texts[i] for i in val_idx]
+            words_k = fit(fit_texts, fit_labels, min_df=min_df, c=c)
+            vectors_k = fit_encoder(fit_texts, fit_labels, vectors[fit_idx], encoder)
+            oof_words[val_idx] = words_k.score(val_texts)
+            oof_vectors[val_idx] = vectors_k.score(val_texts, vectors[val_idx])
             scored[val_idx] = True
-        encoder_model = fit_encoder(texts, labels, vectors, encoder)
-    encoder_model.threshold = round(
-        best_threshold(list(oof[scored]), [labels[i] for i in np.flatnonzero(scored)]), 4
-    )
-    encoder_model.meta = {**meta, "C": C_ENCODER, "features": "sentence vectors + hand features"}
+        model = fit(texts, labels, min_df=min_df, c=c)
+        vector_model = fit_encoder(texts, labels, vectors, encoder)
+    seen = [labels[i] for i in np.flatnonzero(scored)]
+    model.threshold = round(best_threshold(list(oof_words[scored]), seen), 4)
+    model.meta = {**meta, "min_df": min_df, "C": c}
+    weight, blended = best_blend(oof_vectors[scored], oof_words[scored], seen)
+    encoder_model = blend(vector_model, model, weight)
+    encoder_model.threshold = round(best_threshold(list(blended), seen), 4)
+    encoder_model.meta = {
+        **meta,
+        "C": C_ENCODER,
+        "min_df": min_df,
+        "C_words": c,
+        "features": "sentence vectors + hand features, blended with the word model",
+        "vector_weight": weight,
+        "weight_from": f"best average precision on the out-of-fold scores, of {BLEND_WEIGHTS}",
+    }
     words_path, encoder_path = out / cw.PACKAGED_WORDS, out / cw.PACKAGED
     model.save(words_path)
     encoder_model.save(encoder_path)
@@ -449,6 +505,7 @@ def train(
         encoder_threshold=encoder_model.threshold,
         encoder=encoder,
         encoder_bytes=encoder_path.stat().st_size,
+        weight=weight,
     )
 
 
@@ -456,7 +513,8 @@ def format_report(report: TrainReport) -> str:
     return "\n".join(
         [
             f"wrote {report.out / cw.PACKAGED} ({report.encoder_bytes / 1024:.0f} KiB: sentence "
-            f"vectors of {report.encoder} + {len(cw.HAND_FEATURES)} hand features), threshold "
+            f"vectors of {report.encoder} + {len(cw.HAND_FEATURES)} hand features, blended "
+            f"{report.weight:g} : {1 - report.weight:g} with the word model), threshold "
             f"{report.encoder_threshold}",
             f"wrote {report.out / cw.PACKAGED_WORDS} ({report.size_bytes / 1024:.0f} KiB, "
             f"{report.vocabulary} terms + {len(cw.HAND_FEATURES)} hand features), threshold "
