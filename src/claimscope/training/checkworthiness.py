@@ -306,21 +306,24 @@ def _logits(p: Sequence[float] | np.ndarray) -> np.ndarray:
 
 def best_blend(
     vector_scores: np.ndarray, word_scores: np.ndarray, labels: Sequence[int]
-) -> tuple[float, np.ndarray]:
+) -> tuple[float, np.ndarray, dict[float, float]]:
     """The share of the vector model in a blend of the two models' log-odds, chosen by average
-    precision on out-of-fold scores (ties to the larger share); and the blended scores."""
+    precision on out-of-fold scores (ties to the larger share); the blended scores; and the
+    average precision of every share tried."""
     import numpy as np
     from sklearn.metrics import average_precision_score
 
     best: tuple[float, float, np.ndarray] | None = None
+    tried: dict[float, float] = {}
     for w in sorted(BLEND_WEIGHTS, reverse=True):
         z = w * _logits(vector_scores) + (1 - w) * _logits(word_scores)
         p = 1 / (1 + np.exp(-z))
         ap = float(average_precision_score(list(labels), p)) if len(set(labels)) == 2 else 0.0
+        tried[w] = round(ap, 4)
         if best is None or ap > best[1] + 1e-9:
             best = (w, ap, p)
     assert best is not None
-    return best[0], best[2]
+    return best[0], best[2], tried
 
 
 def blend(vector_model: cw.Model, word_model: cw.Model, weight: float) -> cw.Model:
@@ -406,6 +409,7 @@ class TrainReport:
     encoder: str = ""
     encoder_bytes: int = 0
     weight: float = 1.0  # the vector model's share of the encoder model's blend
+    tried: dict[float, float] = field(default_factory=dict)  # share -> out-of-fold AP
 
 
 def default_out() -> Path:
@@ -477,7 +481,7 @@ def train(
     seen = [labels[i] for i in np.flatnonzero(scored)]
     model.threshold = round(best_threshold(list(oof_words[scored]), seen), 4)
     model.meta = {**meta, "min_df": min_df, "C": c}
-    weight, blended = best_blend(oof_vectors[scored], oof_words[scored], seen)
+    weight, blended, tried = best_blend(oof_vectors[scored], oof_words[scored], seen)
     encoder_model = blend(vector_model, model, weight)
     encoder_model.threshold = round(best_threshold(list(blended), seen), 4)
     encoder_model.meta = {
@@ -488,6 +492,7 @@ def train(
         "features": "sentence vectors + hand features, blended with the word model",
         "vector_weight": weight,
         "weight_from": f"best average precision on the out-of-fold scores, of {BLEND_WEIGHTS}",
+        "out_of_fold_ap": {str(w): ap for w, ap in tried.items()},
     }
     words_path, encoder_path = out / cw.PACKAGED_WORDS, out / cw.PACKAGED
     model.save(words_path)
@@ -506,6 +511,7 @@ def train(
         encoder=encoder,
         encoder_bytes=encoder_path.stat().st_size,
         weight=weight,
+        tried=tried,
     )
 
 
@@ -524,5 +530,7 @@ def format_report(report: TrainReport) -> str:
             "equal to a test or expert sentence left out",
             f"held-out debates: {', '.join(d.removesuffix('.txt') for d in report.held_out)}",
             "thresholds: best out-of-fold F1 on the training debates",
+            "out-of-fold average precision by the vector model's share of the blend: "
+            + ", ".join(f"{w:g}: {ap:.3f}" for w, ap in sorted(report.tried.items())),
         ]
     )
