@@ -58,7 +58,11 @@ class InputFormat(StrEnum):
 
 
 def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
+    from rich.markup import escape  # "pip install 'claimscope[train]'" must keep its brackets
+
+    err.print(
+        f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True
+    )
     return typer.Exit(EXIT_ERROR)
 
 
@@ -539,9 +543,10 @@ app.add_typer(train_app, name="train")
 
 
 @contextmanager
-def _training(title: str) -> Iterator[Callable[[str], None]]:
+def _training(title: str, where: Path | None) -> Iterator[Callable[[str], None]]:
     """A progress callback: a spinner line on a terminal; otherwise each step on its own line
-    (a log)."""
+    (a log). A claimscope error or a file error inside becomes the one-line failure (``where``
+    names the file when the error does not)."""
     from rich.markup import escape
 
     status = err.status(title) if err.is_terminal else None
@@ -552,8 +557,13 @@ def _training(title: str) -> Iterator[Callable[[str], None]]:
         else:
             err.print(escape(message), highlight=False)
 
-    with status or nullcontext():
-        yield say
+    try:
+        with status or nullcontext():
+            yield say
+    except ClaimscopeError as e:
+        raise _fail(str(e)) from None
+    except OSError as e:
+        raise _fail(f"{e.filename or where}: {e.strerror or e}") from None
 
 
 @train_app.command("checkworthiness")
@@ -577,13 +587,8 @@ def train_checkworthiness(
     ClaimBuster debates not held out for evaluation; about three minutes on two cores."""
     from claimscope.training.checkworthiness import format_report, train
 
-    try:
-        with _training("Training the check-worthiness scorers") as say:
-            report = train(claimbuster, out, limit=limit, progress=say)
-    except ClaimscopeError as e:
-        raise _fail(str(e)) from None
-    except OSError as e:
-        raise _fail(f"{e.filename or out}: {e.strerror or e}") from None
+    with _training("Training the check-worthiness scorers", out) as say:
+        report = train(claimbuster, out, limit=limit, progress=say)
     typer.echo(format_report(report))
 
 
@@ -616,16 +621,11 @@ def train_factcheck_matching(
     from claimscope.training.factchecks import save, train
 
     folder = out or Path(str(files("claimscope.knowledge.factchecks")))
-    try:
+    with _training("Training fact-check matching", folder) as say:
         folder.mkdir(parents=True, exist_ok=True)
-        with _training("Training fact-check matching") as say:
-            trained = train(checkthat, folds=folds, limit=limit, progress=say)
+        trained = train(checkthat, folds=folds, limit=limit, progress=say)
         save(trained.fusion, folder / FUSION_FILE)
         trained.tuning.save(folder / TUNING_FILE)
-    except ClaimscopeError as e:
-        raise _fail(str(e)) from None
-    except OSError as e:
-        raise _fail(f"{e.filename or folder}: {e.strerror or e}") from None
     typer.echo(json.dumps(trained.fusion.to_dict(), indent=1))
     typer.echo(f"written to {folder / FUSION_FILE} and {folder / TUNING_FILE}")
 
@@ -653,13 +653,8 @@ def train_techniques(
 
     from claimscope.training.techniques import train
 
-    try:
-        with _training("Training the technique tagger") as say:
-            report = train(ptc, out, epochs=epochs, limit=limit, progress=say)
-    except ClaimscopeError as e:
-        raise _fail(str(e)) from None
-    except OSError as e:
-        raise _fail(f"{e.filename or out}: {e.strerror or e}") from None
+    with _training("Training the technique tagger", out) as say:
+        report = train(ptc, out, epochs=epochs, limit=limit, progress=say)
     f1 = "–" if report.held_out_si_f1 is None else f"{report.held_out_si_f1:.3f}"
     typer.echo(
         f"trained on {report.articles} articles ({report.pieces} word pieces), {report.epochs} "

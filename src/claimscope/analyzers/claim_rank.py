@@ -59,6 +59,7 @@ _SPECIFIC_DATE = re.compile(
     r"|Thursday|Friday|Saturday|Sunday)\b"
 )
 _SPEECH_VERBS = frozenset({"say", "tell", "add", "state", "note", "claim", "report"})
+_NOT_ACTIONS = _STATE_VERBS | _SPEECH_VERBS
 _OPINION_CUES = frozenset(
     {"think", "believe", "feel", "hope", "wish", "want", "fear", "suggest", "argue", "urge", "call"}
 )
@@ -154,7 +155,7 @@ def _in_name(ent: SpacySpan) -> bool:
 def _agent_action(span: SpacySpan) -> str | None:
     """The verb of an action done by a subject in the claim ("the terrorists kidnapped")."""
     for t in span:
-        if t.pos_ != "VERB" or t.lemma_.lower() in _STATE_VERBS | _SPEECH_VERBS:
+        if t.pos_ != "VERB" or t.lemma_.lower() in _NOT_ACTIONS:
             continue
         subjects = [c for c in t.children if c.dep_ == "nsubj"]
         if any(s.pos_ in ("NOUN", "PROPN") for s in subjects):

@@ -76,16 +76,12 @@ class Unit:
     attribution: str | None = None
 
 
-def extract(doc: Doc, article: Article | None, attributions: list[Attribution]) -> list[Claim]:
-    """Claim units of ``doc`` with their voice, hedges and check-worthiness score."""
-    return extract_with_vectors(doc, article, attributions)[0]
-
-
-def extract_with_vectors(
+def extract(
     doc: Doc, article: Article | None, attributions: list[Attribution]
 ) -> tuple[list[Claim], ClaimVectors | None]:
-    """:func:`extract`, and the claims' sentence vectors when the scorer computed them (fact-check
-    matching reuses them rather than encoding the claims again)."""
+    """Claim units of ``doc`` with their voice, hedges, check-worthiness score and priority; and
+    the claims' sentence vectors when the scorer computed them (fact-check matching reuses them
+    rather than encoding the claims again)."""
     regions = _claim_regions(doc, article)
     units = _attributed_units(doc, attributions, regions)
     units += _outlet_units(doc, attributions, regions, _sections_of(article, "headline"))
@@ -331,7 +327,7 @@ def cue_lemma(doc: Doc, a: Attribution) -> str:
 @Language.component("claimscope_claims")
 def claims_component(doc: Doc) -> Doc:
     found = results(doc)
-    found["claims"], found["claim_vectors"] = extract_with_vectors(
+    found["claims"], found["claim_vectors"] = extract(
         doc, doc._.article, found.get("attributions", [])
     )
     return doc
