@@ -464,12 +464,35 @@ def eval_places(
     limit: Annotated[
         int | None, typer.Option(min=1, help="Only the first N articles (a quick slice).")
     ] = None,
+    gold: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also score every link on hand-annotated articles (docs/places-gold.tsv): "
+            "precision and recall."
+        ),
+    ] = None,
+    pages: Annotated[
+        Path | None,
+        typer.Option(help="The html-pages folder, for the gold's pages (one folder per page)."),
+    ] = None,
+    links: Annotated[
+        Path | None, typer.Option(help="Write every gold-scored link of every system to this TSV.")
+    ] = None,
 ) -> None:
     """Place linking: the share of FA-KES articles whose main place is their labelled city or lies
-    in their governorate, next to a most-populous-match baseline."""
+    in their governorate, and with --gold the precision and recall of every link on hand-annotated
+    articles; each next to a most-populous-match baseline."""
+    from claimscope.evaluation import place_links
     from claimscope.evaluation.places import evaluate, format_report
 
     try:
+        if gold is not None:
+            with _status("Linking the places of the gold articles"):
+                scored = place_links.evaluate(gold, pages, fakes)
+            typer.echo(place_links.format_report(scored))
+            if links is not None:
+                place_links.write_links(scored, links)
+            typer.echo("")
         with _status("Analysing FA-KES articles"):
             result = evaluate(fakes, limit)
     except ClaimscopeError as e:
