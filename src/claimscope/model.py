@@ -247,7 +247,7 @@ class Place(_Model):
     gazetteer_id: str | None = None
     mentions: list[Span] = Field(default_factory=list)
     # Added: the first-level admin region (governorate, province, state); what the entry is
-    # ("city" | "admin1" | "country"); how sure the link is.
+    # ("city" | "admin1" | "country" | "continent"); how sure the link is.
     admin1: str | None = None
     kind: str | None = None
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)

@@ -59,6 +59,7 @@ BEFORE = frozenset(
         "in",
         "of",
         "near",
+        "nearby",
         "from",
         "at",
         "to",
@@ -120,9 +121,6 @@ WORLD_REGIONS = frozenset(
         "mediterranean",
         "arab world",
         "horn of africa",
-        "europe",
-        "asia",
-        "africa",
         "americas",
         "latin america",
         "north africa",
@@ -132,13 +130,9 @@ WORLD_REGIONS = frozenset(
         "east asia",
         "western europe",
         "eastern europe",
-        # continents (GeoNames' own seven) and the oceans and seas news names: GeoNames' towns
-        # share their names ("North America" -> North Merrick, "Atlantic" -> Atlantic Beach)
-        "north america",
-        "south america",
+        # the oceans and seas news names: GeoNames' towns share their names ("Atlantic" ->
+        # Atlantic Beach); the seven continents are entries of the gazetteer
         "central america",
-        "oceania",
-        "antarctica",
         "atlantic",
         "pacific",
         "indian ocean",
@@ -169,6 +163,10 @@ DIRECTIONS = re.compile(
     r"^(?:(?:north|south|east|west)(?:ern)?|(?:north|south)[ -]?(?:east|west)(?:ern)?|central"
     r"|upper|lower|greater|inner|outer)(?: |$)",
 )
+SPACED_ARTICLES = frozenset({"al", "el"})
+# Entries that are not places of an event: a name that is theirs means them, and they are no
+# neighbour of a town.
+AREAS = frozenset({"country", "continent"})
 LIST_WORDS = frozenset({",", "and", "or", "&"})
 POSSESSIVE = frozenset({"'s", "’s"})
 # Short names fold together by chance; a mistyped one must then match exactly.
@@ -242,11 +240,20 @@ def _name_token(t: Token) -> bool:
     return t.tag_ in {"NNP", "NNPS"} and t.text[:1].isupper() and any(c.isalpha() for c in t.text)
 
 
+def _article(t: Token) -> bool:
+    """An Arabic article opening a name: hyphened ("ash-Shugur", "at-Tall"), or "al"/"el" on its
+    own ("al Bab"); an unhyphened "at", "as", "an" is English ("Turkey at Kasab")."""
+    if t.lower_ not in ARTICLES:
+        return False
+    hyphened = t.i + 1 < len(t.doc) and t.doc[t.i + 1].text == "-" and not t.whitespace_
+    return hyphened or t.lower_ in SPACED_ARTICLES
+
+
 def _extend(doc: Doc, last: int) -> int:
     """Past 'ash-Shugur', '-Zor', 'al Bab' after a name: the end token index of the whole name."""
     while True:
         i = last
-        if i < len(doc) and doc[i].lower_ in ARTICLES:
+        if i < len(doc) and _article(doc[i]):
             i += 1
         if i < len(doc) and doc[i].text == "-" and not doc[i - 1].whitespace_:
             i += 1
@@ -288,6 +295,13 @@ def find_mentions(doc: Doc, entities: list[Entity]) -> list[Mention]:
     return mentions
 
 
+def _dateline(doc: Doc, first: int, last: int) -> bool:
+    """Whether tokens first..last open a paragraph before a dash, comma or bracket: a dateline
+    ("CAIRO — Gunmen ...", "ROME, March 3"), where capitals are a city's, not an acronym's."""
+    opens = first == 0 or (doc[first - 1].is_space and "\n" in doc[first - 1].text)
+    return opens and last < len(doc) and doc[last].text in {"—", "–", "-", ",", "(", ":"}
+
+
 def _capitalised(name: str) -> bool:
     """A place name as English writes one: its first letter (after "the" and an Arabic article,
     "al-Bab") a capital."""
@@ -304,18 +318,38 @@ def _direction_or_region(name: str) -> bool:
     return key in WORLD_REGIONS or (bool(DIRECTIONS.match(key)) and len(key.split()) == 1)
 
 
+def _generic(name: str) -> bool:
+    """ "Northern Province", "Central District": a direction and a place noun, a name many
+    countries give a region, which says where only in an article about one of them."""
+    words = normalise(name).split()
+    return (
+        len(words) > 1 and bool(DIRECTIONS.match(words[0])) and all(w in AFTER for w in words[1:])
+    )
+
+
+def _possessive_country(name: str, gaz: Gazetteer) -> list[Candidate]:
+    """ "Syrias", "Iraqs": a country's possessive in text that lost its apostrophes, which
+    fuzzy matching would take for another place ("Syrias" -> Shiraz)."""
+    if len(name) < 4 or not name.endswith("s") or name[:-1].lower() not in countries().names:
+        return []
+    return [c for c in gaz.candidates(name[:-1]) if c.exact and c.place.kind == "country"]
+
+
 def _spans_to_try(doc: Doc, m: Mention) -> list[tuple[int, int]]:
     """The whole name, then (when nothing matches it) shorter runs of its first or last words:
     "Aleppo Syrian" (one NORP entity in text without punctuation) holds "Aleppo"."""
     spans = [(m.first, m.last)]
-    if m.label in {"PERSON", "ORG"}:
-        return spans  # a person's or an organisation's name holds no place of its own
+    # A person's or an organisation's name holds no place of its own, but for the country or
+    # direction the model took into it ("Syrias Hasakeh" in text that lost its apostrophes).
+    named = m.label in {"PERSON", "ORG"}
     known = countries().names
     for k in range(m.last - m.first - 1, 0, -1):
         for first, last in ((m.first, m.first + k), (m.last - k, m.last)):
+            if not (doc[first].text[:1].isupper() or _article(doc[first])):
+                continue  # a name starts with a capital or an article: not "at Kasab"
             dropped = [t for t in doc[m.first : m.last] if not first <= t.i < last]
             part = Mention(doc[first].idx, doc[last - 1].idx, first, last, None, None)
-            if all(_place_word(t) for t in dropped) or _context(doc, part, known):
+            if all(_place_word(t) for t in dropped) or (not named and _context(doc, part, known)):
                 spans.append((first, last))
     return spans
 
@@ -337,7 +371,8 @@ def _place_word(t: Token) -> bool:
 
 
 def _context(doc: Doc, m: Mention, country_words: dict[str, str]) -> bool:
-    """A place context: a preposition before, a place noun after, or a country's possessive."""
+    """A place context: a preposition before, a place noun after, a country's possessive, or the
+    opening of a dateline."""
     before = doc[m.first - 1] if m.first > 0 else None
     if before is not None and before.lower_ == "the" and m.first > 1:
         before = doc[m.first - 2]
@@ -348,6 +383,8 @@ def _context(doc: Doc, m: Mention, country_words: dict[str, str]) -> bool:
         return True
     if before is not None and before.lower_.endswith("s") and before.lower_[:-1] in country_words:
         return True  # "Syrias Aleppo": a possessive that lost its apostrophe
+    if _dateline(doc, m.first, m.last):
+        return True
     return m.last < len(doc) and doc[m.last].lower_ in AFTER
 
 
@@ -368,7 +405,7 @@ def _propagate_lists(doc: Doc, mentions: list[Mention]) -> None:
 
 
 def _kind_prior(doc: Doc, m: Mention, c: Candidate) -> float:
-    if c.place.kind == "country":
+    if c.place.kind in AREAS:
         return KIND_COUNTRY if c.exact else 0.0
     if c.place.kind == "admin1":
         named = m.last < len(doc) and doc[m.last].lower_ in REGION_WORDS
@@ -390,6 +427,7 @@ class _Context:
     # A mention does not support itself: a place only it chose is no anchor for it.
     anchors: dict[int, tuple[GeoPlace, float, int]] = field(default_factory=dict)  # +mentions
     own: int | None = None  # the place of the mention being scored, when it alone chose it
+    second: bool = False  # the second pass: anchors are known
     memo: dict[tuple[Any, ...], tuple[Any, ...]] = field(default_factory=dict)
 
 
@@ -400,8 +438,11 @@ def _support(doc: Doc, m: Mention, c: Candidate, ctx: _Context) -> float:
     s += W_POPULATION * max(0.0, math.log10(p.population + 1) - math.log10(NOTABLE))
     s += W_CAPITAL * p.capital
     others = [(a, conf) for a, conf, _ in ctx.anchors.values() if a.index != ctx.own]
-    if p.kind != "country" and others:
-        s += W_NEAR * max(_closeness(distance_km(p, a)) * conf for a, conf in others)
+    towns = [(a, conf) for a, conf in others if a.kind == "city"]
+    if p.kind not in AREAS and others:
+        # Nearness to towns only: a region's point is its largest town, not a place it names.
+        if towns:
+            s += W_NEAR * max(_closeness(distance_km(p, a)) * conf for a, conf in towns)
         regions = {(a.country_code, a.admin1) for a, _ in others}
         s += W_ADMIN * ((p.country_code, p.admin1) in regions and p.admin1 is not None)
     return s
@@ -422,6 +463,20 @@ def _local(m: Mention, c: Candidate, ctx: _Context) -> bool:
         return True  # "Deir Ezzor", typed a place, can only be Deir ez-Zor
     others = [a for a, _, _ in ctx.anchors.values() if a.index != ctx.own]
     return any(distance_km(c.place, a) <= NEAR_KM for a in others)
+
+
+def _anchored(c: Candidate, ctx: _Context) -> bool:
+    """Whether another place the article names is a town within NEAR_KM of the candidate or a
+    region it lies in (or a town of that region)."""
+    p = c.place
+    for a, _, _ in ctx.anchors.values():
+        if a.index == ctx.own:
+            continue
+        if a.kind == "city" and distance_km(p, a) <= NEAR_KM:
+            return True
+        if p.admin1 is not None and (a.country_code, a.admin1) == (p.country_code, p.admin1):
+            return True
+    return False
 
 
 def _score(doc: Doc, m: Mention, c: Candidate, ctx: _Context) -> tuple[float, float]:
@@ -445,7 +500,7 @@ def _score_candidates(doc: Doc, m: Mention, ctx: _Context) -> None:
     agree = sum(
         math.exp((s - top) / TEMPERATURE)
         for s, c in zip(scores, m.candidates, strict=True)
-        if c.place.kind != "country" and distance_km(c.place, m.choice.place) <= NEAR_KM
+        if c.place.kind not in AREAS and distance_km(c.place, m.choice.place) <= NEAR_KM
     )
     share = max(agree, 1.0) / total
     m.confidence = share * m.choice.similarity * (1.0 if m.typed_place else 0.85)
@@ -460,7 +515,11 @@ def _country_votes(doc: Doc, mentions: list[Mention], gaz: Gazetteer) -> dict[st
         countries_named = {c.place.country_code for c in exact if c.place.kind == "country"}
         if len(countries_named) == 1:
             votes[countries_named.pop()] += 1.0
-        elif exact and len({c.place.country_code for c in exact}) == 1:
+        elif (
+            exact
+            and len({c.place.country_code for c in exact}) == 1
+            and exact[0].place.country_code
+        ):
             votes[exact[0].place.country_code] += 1.0
     known = countries()
     for ent in doc.ents:
@@ -499,12 +558,21 @@ def collect_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> list[M
         for first, last in _spans_to_try(doc, m):
             start, end = doc[first].idx, doc[last - 1].idx + len(doc[last - 1])
             name = text[start:end]
-            found = [c for c in lookup(name) if c.similarity >= floor]
+            if _direction_or_region(name):
+                continue  # "West" of "West Mercia", "Eastern" of "the Eastern bloc"
+            found = _possessive_country(name, gaz)
+            if found:
+                end -= 1
+            else:
+                found = [c for c in lookup(name) if c.similarity >= floor]
             if not m.typed_place and len(transliterate(normalise(name))) < MIN_FOLDED_LENGTH:
                 found = [c for c in found if c.exact]  # "al Qaeda" folds to Jeddah's "Gedda"
             letters = name.replace(".", "")
-            if len(letters) <= MAX_ACRONYM and letters.isupper():  # "UN", "SANA": an acronym
+            acronym = len(letters) <= MAX_ACRONYM and letters.isupper()
+            if acronym and not _dateline(doc, first, last):  # "UN", "SANA"; not "CAIRO —"
                 found = [c for c in found if c.place.kind == "country"]
+            if name.lower() in known:  # "Syrian", "Damascus": a demonym or a known name is
+                found = [c for c in found if c.exact]  # never a namesake's spelling variant
             if any(c.exact for c in found):  # the name as spelt wins over spelling variants
                 found = [c for c in found if c.exact]
             if found:
@@ -529,11 +597,12 @@ def resolve(doc: Doc, mentions: list[Mention], gaz: Gazetteer) -> None:
     for m in mentions:
         _choose(doc, m, ctx)
     for m in mentions:
-        if m.choice is not None and m.choice.place.kind != "country":
+        if m.choice is not None and m.choice.place.kind not in AREAS:
             p = m.choice.place
             _, conf, n = ctx.anchors.get(p.index, (p, 0.0, 0))
             ctx.anchors[p.index] = (p, max(conf, m.confidence), n + 1)
     ctx.memo.clear()
+    ctx.second = True
     for m in mentions:
         first = m.choice.place.index if m.choice is not None else None
         ctx.own = first if first in ctx.anchors and ctx.anchors[first][2] == 1 else None
@@ -555,8 +624,18 @@ def _choose(doc: Doc, m: Mention, ctx: _Context) -> None:
     _score_candidates(doc, m, ctx)
     floor = MIN_SUPPORT if m.typed_place else MIN_SUPPORT_MISTYPED
     choice = m.choice
-    variant = choice is not None and not choice.exact and not _local(m, choice, ctx)
-    if m.support < floor or m.confidence < MIN_CONFIDENCE or variant:
+    loose = choice is not None and (not choice.exact or _generic(text_of(doc)[m.start : m.end]))
+    variant = loose and choice is not None and not _local(m, choice, ctx)
+    # A town under NOTABLE people is a namesake of many words and names ("Eloise", "Congress",
+    # "Apollo", "English"); once every name has a first choice, it needs a neighbour.
+    small = (
+        ctx.second
+        and choice is not None
+        and choice.place.kind == "city"
+        and choice.place.population < NOTABLE
+        and not _anchored(choice, ctx)
+    )
+    if m.support < floor or m.confidence < MIN_CONFIDENCE or variant or small:
         m.choice, m.confidence = None, 0.0
     ctx.memo[key] = (m.choice, m.score, m.support, m.confidence)
 

@@ -21,7 +21,8 @@ Measure
 -------
 The unit is a distinct (name, entry) link in an article, so a country named twenty times counts
 once. A system's name is matched to the gold name it equals after :func:`_key` (case, "the",
-possessive), else to the longest gold name that contains it or that it contains, word for word
+possessive, also one that lost its apostrophe: "Syrias"), else to the longest gold name that
+contains it or that it contains, word for word
 ("Taranaki" in "South Taranaki", "Miami Beach's"). A link is **right** when its name matches a gold
 name and its entry is one the gold accepts; any other link (a name the gold does not list, a ``-``
 place, the wrong town) is wrong. **Precision** = right links / links; **recall** = gold names with
@@ -44,6 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from claimscope.errors import InputError
+from claimscope.model import Failure
 
 if TYPE_CHECKING:
     from claimscope.knowledge.gazetteer import GeoPlace
@@ -113,8 +115,8 @@ def _contains(outer: list[str], inner: list[str]) -> bool:
 def match(name: str, gold: list[GoldName]) -> GoldName | None:
     """The gold name a system's name stands for (see the module docstring)."""
     key = _key(name)
-    for g in gold:
-        if _key(g.name) == key:
+    for g in gold:  # as written, or a possessive that lost its apostrophe ("Syrias")
+        if _key(g.name) in (key, f"{key}s"):
             return g
     words = _words(key)
     around = [g for g in gold if _contains(_words(_key(g.name)), words)]
@@ -130,7 +132,9 @@ def recalled(g: GoldName, links: list[Link]) -> bool:
     gold name or a part of it ("Aleppo" finds "Eastern Aleppo" when it links the city)."""
     words = _words(_key(g.name))
     return any(
-        link.entry in g.entries and _contains(words, _words(_key(link.name))) for link in links
+        link.entry in g.entries
+        and (link.gold == g.name or _contains(words, _words(_key(link.name))))
+        for link in links
     )
 
 
@@ -178,7 +182,10 @@ def _texts(
             path = pages / name / "source.html"
             if not path.is_file():
                 raise InputError(f"{path}: no such file (page {name} of the place gold)")
-            yield document, next(iter(auto.read(str(path)))).text
+            article = next(iter(auto.read(str(path))))
+            if isinstance(article, Failure):
+                raise InputError(f"{path}: {article.reason}")
+            yield document, article.text
         else:
             if name not in rows:
                 raise InputError(f"{fakes}: no row with unit_id {name} (named by the place gold)")

