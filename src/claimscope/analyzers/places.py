@@ -467,11 +467,12 @@ def _local(m: Mention, c: Candidate, ctx: _Context) -> bool:
 
 def _anchored(c: Candidate, ctx: _Context) -> bool:
     """Whether another place the article names is a town within NEAR_KM of the candidate or a
-    region it lies in (or a town of that region)."""
+    region it lies in (or a town of that region); the candidate's own other mentions do not
+    count."""
     p = c.place
     for a, _, _ in ctx.anchors.values():
-        if a.index == ctx.own:
-            continue
+        if a.index == p.index:
+            continue  # named twice is still alone
         if a.kind == "city" and distance_km(p, a) <= NEAR_KM:
             return True
         if p.admin1 is not None and (a.country_code, a.admin1) == (p.country_code, p.admin1):
@@ -531,6 +532,20 @@ def _country_votes(doc: Doc, mentions: list[Mention], gaz: Gazetteer) -> dict[st
     return {cc: v / total for cc, v in votes.items()} if total else {}
 
 
+def _name_words(doc: Doc) -> frozenset[str]:
+    """The surnames of the people the article names in full ("David Emery"): on its own, not
+    typed a place and only another name of a town (GeoNames lists "Emery" for Humbermede), such a
+    name is that person. A town's own name stays a candidate: text that lost its punctuation
+    makes people of places ("Tags Idlib")."""
+    known = countries().names
+    return frozenset(
+        ent[-1].text
+        for ent in doc.ents
+        if ent.label_ == "PERSON" and len(ent) > 1 and _name_token(ent[0]) and _name_token(ent[-1])
+        if ent[-1].lower_ not in known
+    )
+
+
 def collect_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> list[Mention]:
     """The doc's place mentions with their gazetteer candidates, not yet resolved."""
     text = text_of(doc)
@@ -544,9 +559,11 @@ def collect_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> list[M
         return lookups[name]
 
     orgs = aliases()
+    people = _name_words(doc)
     for m in mentions:
         if m.label == "NORP" and text[m.start : m.end].lower() in known:
             continue  # "Syrian": a nationality, not a place
+        surname = not m.typed_place and text[m.start : m.end] in people
         if _direction_or_region(text[m.start : m.end]):
             continue
         if not _capitalised(text[m.start : m.end]):
@@ -575,6 +592,8 @@ def collect_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> list[M
                 found = [c for c in found if c.exact]  # never a namesake's spelling variant
             if any(c.exact for c in found):  # the name as spelt wins over spelling variants
                 found = [c for c in found if c.exact]
+            if surname and not any(c.primary for c in found):
+                found = []  # "Emery" after "David Emery": the person, not Humbermede's other name
             if found:
                 m.first, m.last, m.start, m.end, m.candidates = first, last, start, end, found
                 break
