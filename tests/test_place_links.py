@@ -59,7 +59,7 @@ def test_a_link_from_a_part_of_a_name_recalls_it() -> None:
 def test_a_malformed_gold_line_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "gold.tsv"
     bad.write_text("news/1\tAleppo\tgeonames:170063\n", encoding="utf-8")
-    with pytest.raises(InputError, match="gold.tsv:1"):
+    with pytest.raises(InputError, match=r"gold\.tsv:1"):
         read_gold(bad)
     with pytest.raises(InputError, match="no such file"):
         read_gold(tmp_path / "none.tsv")
