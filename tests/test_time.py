@@ -317,3 +317,24 @@ def test_bbc_sunday_is_the_coming_one(nlp) -> None:  # type: ignore[no-untyped-d
     assert isinstance(article, Article) and article.published == "2015-07-24"
     sunday = next(t for t in analyze(article, nlp=nlp).times if t.text == "Sunday")
     assert sunday.value == "2015-07-26" and sunday.note and "travels" in sunday.note
+
+
+def test_the_articles_dateline_wins_over_the_texts_dates(nlp) -> None:  # type: ignore[no-untyped-def]
+    """With no metadata, the dateline under the headline is the publication date, and relative
+    dates count from it, not from the latest date the text gives (2017 here)."""
+    from claimscope.ingest.text import read_text
+    from claimscope.pipeline import analyze
+
+    analysis = analyze(
+        read_text(
+            "Rebels retake town in the north\n\nMarch 3, 2018\n\nRebels said on Wednesday they "
+            "had retaken the town they lost on September 12, 2017. Talks resume on April 2.",
+            source="test",
+        ),
+        nlp=nlp,
+    )
+    assert analysis.article.published == "2018-03-03"
+    got = {t.text: (t.value, t.basis) for t in analysis.times}
+    assert got["Wednesday"] == ("2018-02-28", "publication")
+    assert got["April 2"] == ("2018-04-02", "publication")
+    assert got["September 12, 2017"] == ("2017-09-12", "explicit")

@@ -17,6 +17,12 @@ every name has a first choice), the kind of entry (a name that is a country's is
 name before "province" or "countryside" is the region; otherwise the town), and, last and least,
 population. Population alone would put "Tripoli" in Libya in an article about Lebanon.
 
+What is never linked: a lowercase word, a direction or world region (continents are entries of
+their own), a body named after a place ("White House"), a spelling variant without context, a
+town under NOTABLE people with no neighbour among the article's other places (a town within
+NEAR_KM or a region it lies in): such towns share their names with words and people ("Congress",
+"Apollo", "Earth"). The measures: ``claimscope eval places`` (docs/evaluation.md).
+
 Confidence is the chosen candidate's share of the softmax over its candidates' scores, times its
 name similarity, lowered for a mention that only its context made a place.
 
