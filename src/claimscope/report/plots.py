@@ -303,7 +303,7 @@ def map_svg(analysis: Analysis) -> str:
         x, y = xy(p.lon, p.lat)
         g = svg.add("g", class_=f"place place-{clean(p.kind or 'place', 20)}")
         r = 3 + min(len(p.mentions), 6)
-        if p.kind == "country":
+        if p.kind in AREAS:
             svg.add(
                 "rect", g, x=x - 5, y=y - 5, width=10, height=10,
                 fill=POINT, fill_opacity=0.6, stroke=POINT,
@@ -331,7 +331,7 @@ def map_svg(analysis: Analysis) -> str:
     x0, y = pad + plot_w + 20, pad / 2 + 12
     groups = (
         ("Outside the view", far),
-        ("Countries (not to scale)", listed),
+        ("Countries and continents (not to scale)", listed),
         ("Uncertain links (not drawn)", uncertain),
     )
     for heading, group in groups:
@@ -347,7 +347,7 @@ def map_svg(analysis: Analysis) -> str:
                 tip.text = _place_tip(p) + " (uncertain: not drawn)"
                 y += 18
                 continue
-            if p.kind == "country":
+            if p.kind in AREAS:
                 svg.add(
                     "rect", g, x=x0, y=y - 9, width=10, height=10,
                     fill=POINT, fill_opacity=0.6, stroke=POINT,
