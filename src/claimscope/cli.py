@@ -935,6 +935,10 @@ def version() -> None:
         if scorer.needs_vectors
         else "the word model (TF-IDF + hand features)"
     )
+    if scorer.needs_vectors:
+        running = checkworthiness.running_encoder()
+        if running is not None and running != scorer.encoder:
+            worthiness += f", run on {running}"
     typer.echo(
         f"claimscope {__version__}\nspaCy {spacy.__version__}\nmodel {model}\n"
         f"framing techniques {techniques}\ncheck-worthiness {worthiness}"

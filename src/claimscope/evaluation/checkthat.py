@@ -27,7 +27,7 @@ from pathlib import Path
 from claimscope.errors import InputError
 from claimscope.knowledge.factchecks.records import FactCheck, read_path
 from claimscope.knowledge.factchecks.store import FactCheckStore
-from claimscope.knowledge.gazetteer import cache_dir
+from claimscope.paths import cache_dir
 
 CLAIMS_FILE = "verified_claims.docs.tsv"
 QUERIES_FILE = "tweets.queries.tsv"

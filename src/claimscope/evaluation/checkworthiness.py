@@ -47,6 +47,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from claimscope import embeddings
 from claimscope.errors import ClaimscopeError
 from claimscope.training import checkworthiness as training
 from claimscope.training.checkworthiness import Row
@@ -185,11 +186,14 @@ def evaluate(
 
     def encoder_scores(texts: Sequence[str]) -> list[float]:
         encoder, vectors = cw.encoder_vectors(texts)
-        if encoder != model.encoder:
+        if embeddings.weights_id(encoder) != embeddings.weights_id(model.encoder):
             raise ClaimscopeError(
                 f"the encoder model was trained on vectors of {model.encoder}, this machine's "
                 f"encoder is {encoder}: unset CLAIMSCOPE_EMBEDDING_MODEL to evaluate it"
             )
+        note = f"the encoder model ran on {encoder}, the integer copy of its encoder"
+        if encoder != model.encoder and note not in result.warnings:
+            result.warnings.append(note)
         return model.score(texts, vectors)
 
     prior = sum(r.label for r in parts.train) / max(len(parts.train), 1)

@@ -44,12 +44,12 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from claimscope.knowledge.placenames import is_latin, normalise, skeleton, transliterate
+from claimscope.paths import CACHE_ENV, cache_dir  # noqa: F401  (re-exported)
 
 log = logging.getLogger(__name__)
 
 INDEX_VERSION = 4
 TRANSLITERATION_SIMILARITY = 0.97
-CACHE_ENV = "CLAIMSCOPE_CACHE_DIR"
 # English short forms of country names that GeoNames' country list does not carry (ISO codes and
 # the GeoNames name are added for every country).
 COUNTRY_ALIASES = {
@@ -188,16 +188,6 @@ _MEMO_SIZE = 50_000
 _PLACE_COLUMNS = (
     "places.id, geonames_id, places.name, kind, cc, admin1, lat, lon, population, capital"
 )
-
-
-def cache_dir() -> Path:
-    """Where the built index lives: ``$CLAIMSCOPE_CACHE_DIR`` or the user cache directory."""
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("claimscope", appauthor=False))
 
 
 def _sources() -> str:
