@@ -21,7 +21,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from claimscope import __version__
+from claimscope._version import __version__
 from claimscope.cli_corpus import MaxChars
 from claimscope.errors import ClaimscopeError
 from claimscope.ingest.normalize import DEFAULT_MAX_BYTES

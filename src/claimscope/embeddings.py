@@ -199,7 +199,8 @@ class Embedder:
                     self._tuned_values.append(value)
                     options.add_initializer(name, value)
             self.model_id = f"{self.model_id}+{tuning.id}"
-        self.runtime_path = encoder_int8.integer_copy(self.path, sha, tuning) if int8 else self.path
+        tuned = (tuning.id, tuning.arrays) if tuning is not None else None
+        self.runtime_path = encoder_int8.integer_copy(self.path, sha, tuned) if int8 else self.path
         try:
             self._session: onnxruntime.InferenceSession = onnxruntime.InferenceSession(
                 str(self.runtime_path), sess_options=options, providers=["CPUExecutionProvider"]

@@ -13,7 +13,7 @@ tuned vectors 1.5 points of MAP@5 (the fusion 0.3) and moved check-worthiness' l
 (docs/evaluation.md, "Check-worthiness: the encoder model"); a fact-checker's default is the
 measured model. Vectors of the copy carry an id of their own, so stores never mix them.
 
-The copy is made on the user's machine from the packaged file, with a :class:`Tuning`'s values
+The copy is made on the user's machine from the packaged file, with a tuning's values
 written into the graph first, and kept in the cache directory (:mod:`claimscope.paths`) under a
 name that holds the source file's hash, the tuning's id and :data:`VERSION`: a copy of anything
 else is never read. Making it takes a few seconds, once. It needs the ``onnx`` package
@@ -37,7 +37,7 @@ from claimscope.errors import ClaimscopeError
 from claimscope.paths import cache_dir
 
 if TYPE_CHECKING:
-    from claimscope.embeddings import Tuning
+    from collections.abc import Mapping
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +57,17 @@ def wanted() -> bool:
     return True
 
 
-def copy_path(sha256: str, tuning: Tuning | None) -> Path:
-    tuned = tuning.id if tuning is not None else "untuned"
+def copy_path(sha256: str, tuning: str | None) -> Path:
+    tuned = tuning or "untuned"
     return cache_dir() / "models" / f"minilm-{sha256[:16]}-{tuned}-int8-v{VERSION}.onnx"
 
 
-def integer_copy(source: Path, sha256: str, tuning: Tuning | None) -> Path:
-    """The integer copy of ``source`` (with ``tuning`` written in), made first if absent."""
-    path = copy_path(sha256, tuning)
+def integer_copy(
+    source: Path, sha256: str, tuning: tuple[str, Mapping[str, np.ndarray]] | None = None
+) -> Path:
+    """The integer copy of ``source``, made first if absent; ``tuning`` is a tuning's id and its
+    values (:class:`claimscope.embeddings.Tuning`), written into the copy."""
+    path = copy_path(sha256, tuning[0] if tuning is not None else None)
     if path.is_file():
         return path
     started = time.perf_counter()
@@ -88,7 +91,7 @@ def integer_copy(source: Path, sha256: str, tuning: Tuning | None) -> Path:
     return path
 
 
-def _make(source: Path, tuning: Tuning | None, work: Path) -> Path:
+def _make(source: Path, tuning: tuple[str, Mapping[str, np.ndarray]] | None, work: Path) -> Path:
     import onnx
     import onnxruntime
     from onnx import numpy_helper
@@ -96,7 +99,7 @@ def _make(source: Path, tuning: Tuning | None, work: Path) -> Path:
 
     model = onnx.load(str(source))
     if tuning is not None:
-        values = dict(tuning.arrays)
+        values = dict(tuning[1])
         for initializer in model.graph.initializer:
             if initializer.name in values:
                 array = np.asarray(values.pop(initializer.name), dtype=np.float32)

@@ -31,7 +31,7 @@ from typing import Any, TypeAlias
 import httpcore
 import httpx
 
-from claimscope import __version__
+from claimscope._version import __version__
 from claimscope.errors import FetchError, InputError
 from claimscope.ingest.normalize import DEFAULT_MAX_BYTES, decode
 from claimscope.model import Article

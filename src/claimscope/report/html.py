@@ -12,7 +12,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from claimscope import __version__
+from claimscope._version import __version__
 from claimscope.model import Analysis
 from claimscope.report.claims import factchecked_claims, match_summary, priority, top_claims
 from claimscope.report.digest import cue_words, digest

@@ -12,32 +12,16 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from claimscope.web.app import service
 from claimscope.web.inputs import (
     article_from_html,
     article_from_text,
     article_from_url,
     check_date,
 )
+from claimscope.web.responses import DOCUMENT, ERROR
+from claimscope.web.service import service
 
 router = APIRouter(prefix="/api", tags=["api"])
-
-_DOCUMENT = {
-    "description": "The analysis, a `claimscope.analysis/1` document (see `GET /api/schema`).",
-    "content": {"application/json": {"schema": {"type": "object"}}},
-}
-_ERROR = {
-    "description": "A message saying what is wrong with the request.",
-    "content": {
-        "application/json": {
-            "schema": {
-                "type": "object",
-                "properties": {"error": {"type": "string"}},
-                "required": ["error"],
-            }
-        }
-    },
-}
 
 
 class AnalyzeRequest(BaseModel):
@@ -74,7 +58,7 @@ class AnalyzeRequest(BaseModel):
     "/analyze",
     summary="Analyse an article and store the analysis",
     response_class=Response,
-    responses={200: _DOCUMENT, 400: _ERROR, 413: _ERROR, 422: _ERROR},
+    responses={200: DOCUMENT, 400: ERROR, 413: ERROR, 422: ERROR},
 )
 def analyze(body: AnalyzeRequest, request: Request) -> Response:
     svc = service(request)
@@ -102,7 +86,7 @@ def analyze(body: AnalyzeRequest, request: Request) -> Response:
     "/analyses/{analysis_id:path}",  # record ids may hold "/"
     summary="A stored analysis",
     response_class=Response,
-    responses={200: _DOCUMENT, 404: _ERROR},
+    responses={200: DOCUMENT, 404: ERROR},
 )
 def get_analysis(analysis_id: str, request: Request) -> Response:
     document = service(request).store.get_json(analysis_id)

@@ -15,8 +15,6 @@ from pydantic import BaseModel, Field
 
 from claimscope.corpus.search import SearchHit
 from claimscope.corpus.stories.stored import BuildInfo, ClusterSummary, saved_clusters
-from claimscope.web.api import _DOCUMENT, _ERROR
-from claimscope.web.app import service
 from claimscope.web.corpus_queries import (
     CLUSTER_ID_MAX,
     COMPARE_MAX,
@@ -27,9 +25,11 @@ from claimscope.web.corpus_queries import (
     compare,
     search_params,
 )
+from claimscope.web.responses import DOCUMENT, ERROR
+from claimscope.web.service import service
 
 router = APIRouter(prefix="/api/corpus", tags=["corpus"])
-_ERRORS: dict[int | str, dict[str, Any]] = {400: _ERROR, 422: _ERROR}
+_ERRORS: dict[int | str, dict[str, Any]] = {400: ERROR, 422: ERROR}
 
 
 class SearchResult(BaseModel):
@@ -111,7 +111,7 @@ def search(
     "/articles/{key}",
     summary="A stored article's analysis",
     response_class=Response,
-    responses={200: _DOCUMENT, 404: _ERROR},
+    responses={200: DOCUMENT, 404: ERROR},
 )
 def article(key: str, request: Request) -> Response:
     with service(request).corpus() as store:
@@ -164,7 +164,7 @@ def clusters(
     "/clusters/{cluster_id}",
     summary="A saved claim cluster with its claims",
     response_model=Cluster,
-    responses={404: _ERROR, 422: _ERROR},
+    responses={404: ERROR, 422: ERROR},
 )
 def cluster(request: Request, cluster_id: Annotated[int, Path(ge=0, le=CLUSTER_ID_MAX)]) -> Cluster:
     with service(request).corpus() as store:
@@ -176,7 +176,7 @@ def cluster(request: Request, cluster_id: Annotated[int, Path(ge=0, le=CLUSTER_I
     "/compare",
     summary="Outlets side by side over a search's articles or a cluster's",
     response_model=OutletComparison,
-    responses={**_ERRORS, 404: _ERROR},
+    responses={**_ERRORS, 404: ERROR},
 )
 def compare_outlets(
     request: Request,

@@ -18,7 +18,6 @@ from markupsafe import Markup
 from claimscope.corpus.stories.stored import saved_clusters
 from claimscope.errors import ClaimscopeError
 from claimscope.report.story_plots import STANCES, cluster_timeline_svg
-from claimscope.web.app import service
 from claimscope.web.corpus_queries import (
     CLUSTER_ID_MAX,
     COMPARE_MAX,
@@ -32,6 +31,7 @@ from claimscope.web.corpus_queries import (
     search_params,
 )
 from claimscope.web.pages import render, report_page
+from claimscope.web.service import service
 
 router = APIRouter(include_in_schema=False)
 

@@ -14,10 +14,9 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from claimscope import __version__
+from claimscope._version import __version__
 from claimscope.errors import InputError
 from claimscope.model import Analysis, Article, Failure
-from claimscope.web.app import service
 from claimscope.web.inputs import (
     UPLOAD_SUFFIXES,
     article_from_text,
@@ -27,6 +26,7 @@ from claimscope.web.inputs import (
     corpus_from_upload,
     is_corpus_upload,
 )
+from claimscope.web.service import service
 
 router = APIRouter(include_in_schema=False)
 
