@@ -1,8 +1,7 @@
 """``claimscope corpus clusters|cluster|copies|compare``: stories across outlets, as tables.
 
-A thin shell over :mod:`claimscope.corpus.stories`; the commands are registered on the ``corpus``
-command group of :mod:`claimscope.cli_corpus` when this module is imported (by :mod:`claimscope.cli`).
-"""
+A thin shell over :mod:`claimscope.corpus.stories`, on the ``corpus`` group of
+:mod:`claimscope.cli.corpus`."""
 
 from __future__ import annotations
 
@@ -14,7 +13,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from claimscope.cli_corpus import DbOption, _date, _fail, _open, corpus_app, err
+from claimscope.cli.common import (
+    DbOption,
+    err,
+    fail,
+    open_store,
+    option_date,
+)
+from claimscope.cli.corpus import corpus_app
 from claimscope.errors import ClaimscopeError
 
 # Tables are wide: piped output (no terminal to measure) gets 160 columns rather than Rich's 80.
@@ -57,7 +63,7 @@ def corpus_clusters(
     """The same claim across articles: clusters of similar claims, most outlets first."""
     from claimscope.corpus.stories import stored
 
-    store = _open(db)
+    store = open_store(db)
     try:
         if build:
             info, _ = _build(store)
@@ -68,7 +74,7 @@ def corpus_clusters(
             )
         info = stored.last_build(store)
         if info is None:
-            raise _fail(f"no clusters built yet: run claimscope corpus clusters --build --db {db}")
+            raise fail(f"no clusters built yet: run claimscope corpus clusters --build --db {db}")
         rows = stored.saved_clusters(
             store, min_outlets=min_outlets, outlet=outlet, query=words, limit=limit
         )
@@ -120,7 +126,7 @@ def _build(store: Any) -> Any:
         try:
             return stored.build_clusters(store, progress=step)
         except ClaimscopeError as e:
-            raise _fail(str(e)) from None
+            raise fail(str(e)) from None
 
 
 @corpus_app.command("cluster")
@@ -134,13 +140,13 @@ def corpus_cluster(
     """One claim cluster: where it appeared first, and how each outlet carried it, in order."""
     from claimscope.corpus.stories import stored
 
-    store = _open(db)
+    store = open_store(db)
     try:
         cluster = stored.saved_cluster(store, cluster_id)
     finally:
         store.close()
     if cluster is None:
-        raise _fail(f"no cluster {cluster_id} in the last build (see claimscope corpus clusters)")
+        raise fail(f"no cluster {cluster_id} in the last build (see claimscope corpus clusters)")
     if as_json:
         _echo_json(cluster.to_dict())
         return
@@ -182,7 +188,7 @@ def corpus_copies(
 
     from claimscope.corpus.stories import chains, find_copies, stored
 
-    store = _open(db)
+    store = open_store(db)
     try:
         with err.status("Reading passages and comparing them"):
             links = find_copies(stored.paragraph_records(store), threshold=threshold)
@@ -234,13 +240,13 @@ def corpus_compare(
     from claimscope.corpus.stories import compare_outlets, stored, summary_rows
 
     if (query is None) == (cluster is None):
-        raise _fail("give words to search for, or --cluster ID (one of them)")
-    store = _open(db)
+        raise fail("give words to search for, or --cluster ID (one of them)")
+    store = open_store(db)
     try:
         if cluster is not None:
             found = stored.saved_cluster(store, cluster)
             if found is None:
-                raise _fail(
+                raise fail(
                     f"no cluster {cluster} in the last build (see claimscope corpus clusters)"
                 )
             keys = list(dict.fromkeys(m.key for m in found.members))
@@ -248,14 +254,14 @@ def corpus_compare(
             hits = store.search(
                 query,
                 outlet=outlet,
-                since=_date(since, "--since"),
-                until=_date(until, "--until"),
+                since=option_date(since, "--since"),
+                until=option_date(until, "--until"),
                 limit=limit,
             )
             keys = [h.key for h in hits]
         items = store.analyses(keys[:limit])
     except ClaimscopeError as e:
-        raise _fail(str(e)) from None
+        raise fail(str(e)) from None
     finally:
         store.close()
     if not items:

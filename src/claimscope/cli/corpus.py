@@ -1,7 +1,7 @@
 """``claimscope corpus ...``: batch runs into a store, failures, search and export.
 
-A thin shell over :mod:`claimscope.corpus`; registered on the main command by :mod:`claimscope.cli`.
-"""
+A thin shell over :mod:`claimscope.corpus`; the story commands are added by
+:mod:`claimscope.cli.stories`."""
 
 from __future__ import annotations
 
@@ -26,40 +26,23 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from claimscope.cli.common import (
+    EXIT_ERROR,
+    EXIT_PARTIAL,
+    DbOption,
+    MaxChars,
+    err,
+    fail,
+    open_store,
+    option_date,
+)
 from claimscope.errors import ClaimscopeError
-
-# Exit codes as in claimscope.cli (not imported from it: that module imports this one).
-EXIT_ERROR = 1
-EXIT_PARTIAL = 3
-err = Console(stderr=True, soft_wrap=True)
-
-# The longest article text analysed (sets $CLAIMSCOPE_MAX_CHARS, which worker processes read too).
-MaxChars = Annotated[
-    int | None,
-    typer.Option(
-        min=1,
-        help="Longest article text analysed, in characters (default 1,000,000, spaCy's "
-        "limit; the parser needs about 1 GB per 100,000 more).",
-    ),
-]  # one line per message, piped or not
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(
-        f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True
-    )
-    return typer.Exit(EXIT_ERROR)
-
 
 corpus_app = typer.Typer(
     help="Analyse many articles into a store (DuckDB file or PostgreSQL), resumably; search and "
     "export it.",
     no_args_is_help=True,
 )
-
-DbOption = Annotated[
-    str, typer.Option("--db", help="A DuckDB file (created if missing) or postgresql://... URL.")
-]
 
 
 class EngineName(StrEnum):
@@ -71,28 +54,6 @@ class ExportFormat(StrEnum):
     parquet = "parquet"
     csv = "csv"
     jsonl = "jsonl"
-
-
-def _open(db: str) -> Any:
-    from claimscope.corpus.corpus_store import open_corpus
-
-    try:
-        return open_corpus(db)
-    except ClaimscopeError as e:
-        raise _fail(str(e)) from None
-    except Exception as e:  # duckdb / psycopg connection errors: the target is unusable
-        if type(e).__module__.split(".")[0] in {"duckdb", "_duckdb", "psycopg"}:
-            raise _fail(f"{db}: {e}") from None
-        raise
-
-
-def _date(value: str | None, name: str) -> str | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise _fail(f"{name} must be a date, YYYY-MM-DD (got {value!r})") from None
 
 
 @corpus_app.command("run")
@@ -171,9 +132,9 @@ def corpus_run(
 
             chosen = LocalEngine(workers, factchecks=store_arg)
     except ClaimscopeError as e:
-        raise _fail(str(e)) from None
+        raise fail(str(e)) from None
 
-    store = _open(db)
+    store = open_store(db)
     try:
         with err.status("Reading the inputs and checking the store"):
             the_plan = corpus.plan(inputs, store, options)
@@ -210,7 +171,7 @@ def corpus_run(
 
             summary = corpus.run(the_plan, store, chosen, options, progress=step)
     except ClaimscopeError as e:
-        raise _fail(str(e)) from None
+        raise fail(str(e)) from None
     finally:
         store.close()
     for failure in summary.failures[:5]:
@@ -241,7 +202,7 @@ def corpus_failures(
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines instead of a table.")] = False,
 ) -> None:
     """Inputs and articles that could not be analysed, with the reason."""
-    store = _open(db)
+    store = open_store(db)
     try:
         rows = store.failures()
     finally:
@@ -282,20 +243,20 @@ def corpus_search(
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines instead of a table.")] = False,
 ) -> None:
     """Full-text search over articles and claims, with filters."""
-    store = _open(db)
+    store = open_store(db)
     try:
         hits = store.search(
             query,
             outlet=outlet,
-            since=_date(since, "--since"),
-            until=_date(until, "--until"),
+            since=option_date(since, "--since"),
+            until=option_date(until, "--until"),
             speaker=speaker,
             place=place,
             technique=technique,
             limit=limit,
         )
     except ClaimscopeError as e:
-        raise _fail(str(e)) from None
+        raise fail(str(e)) from None
     finally:
         store.close()
     rows = [h if isinstance(h, dict) else getattr(h, "__dict__", {"hit": str(h)}) for h in hits]
@@ -337,13 +298,13 @@ def corpus_export(
     ] = "articles",
 ) -> None:
     """Write a table of the store as Parquet, CSV or JSON lines."""
-    store = _open(db)
+    store = open_store(db)
     try:
         written = store.export(out, format.value, table)
     except ClaimscopeError as e:
-        raise _fail(str(e)) from None
+        raise fail(str(e)) from None
     except OSError as e:
-        raise _fail(f"{e.filename or out}: {e.strerror or e}") from None
+        raise fail(f"{e.filename or out}: {e.strerror or e}") from None
     finally:
         store.close()
     err.print(f"{written} rows of {table} written to {out}", highlight=False, soft_wrap=True)
