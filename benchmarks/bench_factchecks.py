@@ -41,8 +41,8 @@ from typing import TypeVar
 import numpy as np
 import spacy
 
-from claimscope.evaluation.checkthat import CLAIMS_FILE, raw_claims
 from claimscope.knowledge.factchecks import FactCheck, FactCheckIndex, FactCheckStore, Match
+from claimscope.knowledge.factchecks.checkthat import CLAIMS_FILE, raw_claims
 from claimscope.knowledge.factchecks.match import matching_embedder, prepare
 from claimscope.nlp import load_model
 from common import timed, version

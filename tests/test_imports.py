@@ -124,3 +124,23 @@ def test_nothing_low_imports_a_shell_or_the_package_root() -> None:
         if target.startswith(HIGH) or target == "claimscope"
     ]
     assert upward == []
+
+
+def test_packages_that_share_data_do_not_borrow_from_each_other() -> None:
+    """Training reads datasets the evaluation reads too (claimscope.datasets, the CheckThat reader
+    beside the fact-check store): it never imports the eval commands. Claims and framing share word
+    lists through analyzers.wordlists, not through each other."""
+    graph = _graph()
+
+    def edges(source: str, target: str) -> list[str]:
+        return [
+            f"{name} -> {t}"
+            for name, targets in graph.items()
+            if name == source or name.startswith(f"{source}.")
+            for t in targets
+            if t == target or t.startswith(f"{target}.")
+        ]
+
+    assert edges("claimscope.training", "claimscope.evaluation") == []
+    assert edges("claimscope.analyzers.framing", "claimscope.analyzers.claims") == []
+    assert edges("claimscope.analyzers.claims", "claimscope.analyzers.framing") == []

@@ -16,10 +16,7 @@ Check-worthiness comes from :mod:`claimscope.analyzers.checkworthiness`.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib.resources import files
 from typing import Literal
 
 import numpy as np
@@ -36,28 +33,11 @@ from claimscope.analyzers import (
     text_of,
     trimmed,
 )
-from claimscope.analyzers.framing.lexicon import pattern
+from claimscope.analyzers.wordlists import cue_lemma, markers
 from claimscope.model import Article, Attribution, Claim, Span
 
 _MIN_WORDS = 4
 _TRIM = " \t\n\r,;:—–-"
-
-
-@dataclass(frozen=True)
-class Markers:
-    hedges: re.Pattern[str]
-    boosters: re.Pattern[str]
-    distancing: frozenset[str]
-
-
-@lru_cache(maxsize=1)
-def markers() -> Markers:
-    raw = tomllib.loads(files("claimscope.analyzers").joinpath("claims.toml").read_text("utf-8"))
-    return Markers(
-        hedges=pattern(raw["hedges"]["words"]),
-        boosters=pattern(raw["boosters"]["words"]),
-        distancing=frozenset(raw["distancing_cues"]["lemmas"]),
-    )
 
 
 @dataclass(frozen=True)
@@ -311,17 +291,6 @@ def _find(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[Spa
         Span(start=start + m.start(), end=start + m.end(), text=m.group())
         for m in pattern.finditer(text[start:end])
     ]
-
-
-def cue_lemma(doc: Doc, a: Attribution) -> str:
-    """The cue's verb lemma ("claimed" -> "claim"); the cue text when it has no verb (":")."""
-    span = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
-    if span is None:
-        return a.cue.text.lower()
-    verbs = [t for t in span if t.pos_ == "VERB"]
-    if verbs:
-        return verbs[0].lemma_.lower()
-    return a.cue.text.lower().strip() or a.kind
 
 
 @Language.component("claimscope_claims")

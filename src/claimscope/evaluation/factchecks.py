@@ -1,7 +1,7 @@
 """Fact-check matching on CheckThat! 2020 Task 2: BM25, embeddings, RRF and the shipped fusion.
 
 Each dev tweet is a query against the 10,375 verified claims (see
-:mod:`claimscope.evaluation.checkthat` for the data and how duplicate reviews are merged).
+:mod:`claimscope.knowledge.factchecks.checkthat` for the data and how duplicate reviews are merged).
 
 Measures (CheckThat's): **MAP@k**: average precision over the top k, counting the gold claims
 found at their ranks and dividing by the number of gold claims (one for nearly every tweet, so
@@ -42,7 +42,13 @@ from pathlib import Path
 import numpy as np
 
 from claimscope import embeddings
-from claimscope.evaluation.checkthat import Split, raw_claims, read_split, slice_claims, store_for
+from claimscope.knowledge.factchecks.checkthat import (
+    Split,
+    raw_claims,
+    read_split,
+    slice_claims,
+    store_for,
+)
 from claimscope.knowledge.factchecks.match import (
     FactCheckIndex,
     Fusion,

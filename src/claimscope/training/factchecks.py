@@ -35,7 +35,12 @@ from typing import Any
 import numpy as np
 
 from claimscope import embeddings
-from claimscope.evaluation.checkthat import raw_claims, read_split, slice_claims, store_for
+from claimscope.knowledge.factchecks.checkthat import (
+    raw_claims,
+    read_split,
+    slice_claims,
+    store_for,
+)
 from claimscope.knowledge.factchecks.match import (
     FEATURES,
     FactCheckIndex,

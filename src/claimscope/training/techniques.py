@@ -41,8 +41,7 @@ import numpy as np
 
 from claimscope import __version__
 from claimscope.analyzers.framing import tagger
-from claimscope.errors import ClaimscopeError
-from claimscope.evaluation.ptc import (
+from claimscope.datasets.ptc import (
     PTC_TO_CLAIMSCOPE,
     Labelled,
     PtcArticle,
@@ -51,6 +50,7 @@ from claimscope.evaluation.ptc import (
     load_ptc,
     merge_overlapping,
 )
+from claimscope.errors import ClaimscopeError
 
 TECHNIQUES = sorted(set(PTC_TO_CLAIMSCOPE.values()))
 EPOCHS = 2

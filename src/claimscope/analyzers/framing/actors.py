@@ -12,7 +12,7 @@ from collections import Counter
 
 from spacy.tokens import Doc
 
-from claimscope.analyzers.claims import cue_lemma, markers
+from claimscope.analyzers.wordlists import cue_lemma, markers
 from claimscope.knowledge import countries
 from claimscope.model import ActorFraming, Attribution, Entity, Finding, Voice
 

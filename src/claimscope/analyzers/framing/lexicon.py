@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
+from claimscope.analyzers.wordlists import pattern
 
-def pattern(entries: Iterable[str]) -> re.Pattern[str]:
-    """One case-insensitive pattern for the entries, on word boundaries; ``*`` ends a stem."""
-    alternatives = []
-    for entry in sorted(entries, key=len, reverse=True):
-        body = re.escape(entry.rstrip("*")).replace(r"\ ", r"\s+").replace(r"\*", r"\w*")
-        alternatives.append(body + (r"[\w-]*" if entry.endswith("*") else ""))
-    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE)
+__all__ = ["FramingLexicon", "lexicon", "pattern"]
 
 
 @dataclass(frozen=True)

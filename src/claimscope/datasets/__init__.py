@@ -1,0 +1,1 @@
+"""Readers of the annotated datasets both the ``eval`` and the ``train`` commands use."""
