@@ -100,6 +100,17 @@ def status(message: str) -> Iterator[None]:
         yield
 
 
+@contextmanager
+def working(message: str) -> Iterator[None]:
+    """:func:`status` with ``message`` while the block runs; a :class:`ClaimscopeError` it raises
+    becomes the one-line error and exit 1."""
+    try:
+        with status(message):
+            yield
+    except ClaimscopeError as e:
+        raise fail(str(e)) from None
+
+
 def progress_bar() -> Progress:
     return Progress(
         SpinnerColumn(),

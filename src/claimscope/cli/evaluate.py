@@ -11,7 +11,7 @@ import typer
 from claimscope.cli.common import (
     fail,
     progress_bar,
-    status,
+    working,
 )
 from claimscope.errors import ClaimscopeError
 
@@ -56,11 +56,8 @@ def eval_attribution(
     """Attributions (source, cue, content) against PolNeAR, next to textacy's direct quotations."""
     from claimscope.evaluation.polnear import evaluate, format_report, write_rules
 
-    try:
-        with status("Analysing PolNeAR articles"):
-            result = evaluate(polnear, limit)
-    except ClaimscopeError as e:
-        raise fail(str(e)) from None
+    with working("Analysing PolNeAR articles"):
+        result = evaluate(polnear, limit)
     typer.echo(format_report(result))
     if rules_out is not None:
         write_rules(result, rules_out)
@@ -83,11 +80,8 @@ def eval_speakers(
     speech, next to the source mention as the speaker (baseline)."""
     from claimscope.evaluation.speakers import evaluate, format_report
 
-    try:
-        with status("Analysing speakers-dev articles"):
-            result = evaluate(gold, limit)
-    except ClaimscopeError as e:
-        raise fail(str(e)) from None
+    with working("Analysing speakers-dev articles"):
+        result = evaluate(gold, limit)
     typer.echo(format_report(result, errors))
 
 
@@ -115,11 +109,8 @@ def eval_techniques(
     learned tagger and the two merged, next to a lexicon baseline."""
     from claimscope.evaluation.ptc import evaluate, format_report
 
-    try:
-        with status("Analysing PTC articles"):
-            result = evaluate(ptc, limit, split=split, model=model)
-    except ClaimscopeError as e:
-        raise fail(str(e)) from None
+    with working("Analysing PTC articles"):
+        result = evaluate(ptc, limit, split=split, model=model)
     typer.echo(format_report(result))
 
 
@@ -148,11 +139,8 @@ def eval_checkworthiness(
     regression baseline."""
     from claimscope.evaluation.checkworthiness import evaluate, format_report
 
-    try:
-        with status("Training the baseline and scoring the test sentences"):
-            result = evaluate(claimbuster, limit, checkthat2024=checkthat2024)
-    except ClaimscopeError as e:
-        raise fail(str(e)) from None
+    with working("Training the baseline and scoring the test sentences"):
+        result = evaluate(claimbuster, limit, checkthat2024=checkthat2024)
     typer.echo(format_report(result))
 
 
@@ -185,18 +173,15 @@ def eval_places(
     from claimscope.evaluation import place_links
     from claimscope.evaluation.places import evaluate, format_report
 
-    try:
-        if gold is not None:
-            with status("Linking the places of the gold articles"):
-                scored = place_links.evaluate(gold, pages, fakes)
-            typer.echo(place_links.format_report(scored))
-            if links is not None:
-                place_links.write_links(scored, links)
-            typer.echo("")
-        with status("Analysing FA-KES articles"):
-            result = evaluate(fakes, limit)
-    except ClaimscopeError as e:
-        raise fail(str(e)) from None
+    if gold is not None:
+        with working("Linking the places of the gold articles"):
+            scored = place_links.evaluate(gold, pages, fakes)
+        typer.echo(place_links.format_report(scored))
+        if links is not None:
+            place_links.write_links(scored, links)
+        typer.echo("")
+    with working("Analysing FA-KES articles"):
+        result = evaluate(fakes, limit)
     typer.echo(format_report(result))
 
 
@@ -214,11 +199,8 @@ def eval_story_clusters(
     nearest-neighbour baseline, in one run (claim vectors are embedded once and kept in the store)."""
     from claimscope.evaluation.clusters import evaluate, format_report
 
-    try:
-        with status("Clustering the stored claims"):
-            result = evaluate(db, fakes)
-    except ClaimscopeError as e:
-        raise fail(str(e)) from None
+    with working("Clustering the stored claims"):
+        result = evaluate(db, fakes)
     typer.echo(format_report(result))
 
 
