@@ -1,7 +1,8 @@
 """Analyzers: spaCy components that read the Doc (and earlier results) and write their part.
 
 Each analyzer stores its results under ``doc._.claimscope[<name>]`` as contract objects; it knows
-nothing of input or output. :mod:`claimscope.analyze` assembles the :class:`Analysis` from them.
+nothing of input or output. :func:`claimscope.pipeline.analysis_from_doc` assembles the
+:class:`~claimscope.model.Analysis` from them.
 The article being analysed is at ``doc._.article`` (set before the pipeline runs), so analyzers
 can use its metadata (publication date, sections).
 """

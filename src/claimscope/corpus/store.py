@@ -1,7 +1,8 @@
 """The embedded store of analyses: one local DuckDB file, one row per analysis.
 
-The web app keeps every analysis here so that its page has a stable URL; the corpus runs grow the
-same store later. The document column holds the contract JSON exactly as the API returned it.
+The web app keeps every analysis here so that its page has a stable URL (and adds it to the
+corpus store, :mod:`claimscope.corpus.corpus_store`, for search and clusters). The document
+column holds the contract JSON exactly as the API returned it.
 
 One connection per store, shared by the web server's worker threads under a lock: DuckDB's
 connection object is not safe to use from two threads at once.

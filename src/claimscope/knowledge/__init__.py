@@ -1,6 +1,9 @@
 """Packaged knowledge: countries (names, demonyms, capitals) and organisations that speak in news.
 
-Plain data files, loaded once. The outlet registry and gazetteer extend them in later issues.
+Plain data files, loaded once. The package also holds the outlet registry (:mod:`.outlets`), the
+GeoNames gazetteer (:mod:`.gazetteer`, :mod:`.placenames`), aliases of bodies named after places
+(:mod:`.aliases`) and the fact-check records, store, matching and the CheckThat reader
+(:mod:`.factchecks`).
 """
 
 from __future__ import annotations
