@@ -22,13 +22,13 @@ Measure
 The unit is a distinct (name, entry) link in an article, so a country named twenty times counts
 once. A system's name is matched to the gold name it equals after :func:`_key` (case, "the",
 possessive, also one that lost its apostrophe: "Syrias"), else to the longest gold name that
-contains it or that it contains, word for word
-("Taranaki" in "South Taranaki", "Miami Beach's"). A link is **right** when its name matches a gold
-name and its entry is one the gold accepts; any other link (a name the gold does not list, a ``-``
-place, the wrong town) is wrong. **Precision** = right links / links; **recall** = gold names with
-an entry that a link found (a link to one of its entries, from the name or a part of it:
-"Aleppo" linked to the city finds "Eastern Aleppo") / gold names with an entry. "On the map" counts only links of
-confidence >= 0.5, the ones the reports draw.
+contains it or that it contains, word for word ("Taranaki" in "South Taranaki", "Miami Beach's").
+A link is **right** when its name matches a gold name and its entry is one the gold accepts; any
+other link (a name the gold does not list, a ``-`` place, the wrong town) is wrong.
+**Precision** = right links / links; **recall** = gold names with an entry that a link found (a
+link to one of its entries, from the name or a part of it: "Aleppo" linked to the city finds
+"Eastern Aleppo") / gold names with an entry. "On the map" counts only links of confidence
+>= 0.5, the ones the reports draw.
 
 Both systems see the same mentions (:func:`claimscope.analyzers.places.collect_mentions`); the
 baseline links each to its most populous exact match, as in the FA-KES measure.
