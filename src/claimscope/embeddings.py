@@ -165,8 +165,8 @@ class Embedder:
         # A tuning's names are looked up in the file's bytes (below), so read it once for both.
         content = self.path.read_bytes() if tuning is not None else None
         sha = hashlib.sha256(content).hexdigest() if content is not None else _sha256(self.path)
-        # The packaged file runs as its integer copy when it can (twice as fast; see
-        # claimscope.encoder_int8), with the tuning written into the copy.
+        # The packaged file runs as its integer copy when the user asks for it (faster, slightly
+        # different vectors; see claimscope.encoder_int8), with the tuning written into the copy.
         int8 = sha == DEFAULT_SHA256 and encoder_int8.wanted()
         if int8:
             self.model_id = INT8_MODEL_ID

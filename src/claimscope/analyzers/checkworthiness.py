@@ -378,19 +378,15 @@ def active() -> Model:
     if os.environ.get(MODE_ENV, "").strip().lower() == "words":
         return packaged(PACKAGED_WORDS)
     model = packaged()
-    if embeddings.weights_id(model.encoder) != embeddings.weights_id(_encoder_id()):
+    if embeddings.weights_id(model.encoder) != embeddings.weights_id(running_encoder()):
         return packaged(PACKAGED_WORDS)
     return model
 
 
-def running_encoder() -> str | None:
-    """The id of the vectors the encoder model gets on this machine (None: no usable encoder)."""
-    return _encoder_id()
-
-
 @lru_cache(maxsize=1)
-def _encoder_id() -> str | None:
-    """The id the fact-check matching embedder gives its vectors (loading it once)."""
+def running_encoder() -> str | None:
+    """The id the fact-check matching embedder gives its vectors on this machine, loading it once
+    (None: no usable encoder)."""
     from claimscope.knowledge.factchecks.match import matching_embedder
 
     try:

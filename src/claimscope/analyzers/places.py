@@ -538,7 +538,7 @@ def _country_votes(doc: Doc, mentions: list[Mention], gaz: Gazetteer) -> dict[st
     return {cc: v / total for cc, v in votes.items()} if total else {}
 
 
-def _name_words(doc: Doc) -> frozenset[str]:
+def _surnames(doc: Doc) -> frozenset[str]:
     """The surnames of the people the article names in full ("David Emery"): on its own, not
     typed a place and only another name of a town (GeoNames lists "Emery" for Humbermede), such a
     name is that person. A town's own name stays a candidate: text that lost its punctuation
@@ -565,7 +565,7 @@ def collect_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> list[M
         return lookups[name]
 
     orgs = aliases()
-    people = _name_words(doc)
+    people = _surnames(doc)
     for m in mentions:
         if m.label == "NORP" and text[m.start : m.end].lower() in known:
             continue  # "Syrian": a nationality, not a place
