@@ -248,7 +248,7 @@ def _oracle_pipeline() -> Any:
     import spacy
     from spacy.language import Language
 
-    from claimscope.analyzers import results
+    from claimscope.analyzers.results import Results
     from claimscope.model import Finding
 
     name = "test_ptc_oracle"
@@ -269,7 +269,7 @@ def _oracle_pipeline() -> Any:
                 )
                 for i, s in enumerate([*labels, Labelled("scare_quotes", 0, 1)])
             ]
-            results(doc)["findings"] = findings
+            Results.of(doc).findings = findings
             return doc
 
     nlp = spacy.blank("en")

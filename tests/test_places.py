@@ -184,10 +184,10 @@ def test_nearby_places_decide_between_namesakes(nlp) -> None:  # type: ignore[no
     ],
 )
 def test_bad_input_never_crashes(text: str) -> None:
-    from claimscope.analyzers import results
+    from claimscope.analyzers.results import Results
 
     doc = _places_only()(text)
-    assert isinstance(results(doc)["places"], list)
+    assert isinstance(Results.of(doc).places, list)
     for name in [text, "", "-", "'", "al-", "دوما"]:
         assert isinstance(gazetteer().candidates(name), list)
 
@@ -357,7 +357,7 @@ def test_places_still_found_beside_them(nlp) -> None:  # type: ignore[no-untyped
 def test_no_lowercase_word_is_linked_on_the_html_pages() -> None:
     """Issue 21: over the 130 Readability pages, no linked mention begins with a lowercase letter
     (a leading "the" aside: "the Loop")."""
-    from claimscope.analyzers import results
+    from claimscope.analyzers.results import Results
     from claimscope.ingest.auto import read
     from claimscope.model import Article
 
@@ -370,7 +370,7 @@ def test_no_lowercase_word_is_linked_on_the_html_pages() -> None:
         if article is None:
             continue
         doc = nlp(article.text)
-        for place in results(doc).get("places", []):
+        for place in Results.of(doc).places:
             for m in place.mentions:
                 words = re.sub(r"^the\s+", "", m.text.strip(), flags=re.I)
                 if words[:1].islower():

@@ -78,7 +78,22 @@ def load(name: str | None = None, factchecks: str | None = None) -> Language:
     for component in COMPONENTS:
         config = {"store": factchecks} if component == "claimscope_factchecks" else {}
         nlp.add_pipe(component, last=True, config=config)
+    check_order(nlp)
     return nlp
+
+
+def check_order(nlp: Language) -> None:
+    """Refuse a pipeline whose analyzers read results no earlier analyzer writes (they would
+    see them empty and say nothing), or whose analyzers come before the spaCy components that
+    set what they need (see :mod:`claimscope.analyzers.results`)."""
+    from claimscope.analyzers.results import flow_problems
+
+    problems = flow_problems(nlp.pipe_names)
+    analysis = nlp.analyze_pipes() or {}
+    missing: dict[str, list[str]] = analysis.get("problems", {})
+    problems += [f"{name} needs {', '.join(attrs)}" for name, attrs in missing.items() if attrs]
+    if problems:
+        raise ClaimscopeError("the analysis pipeline is out of order: " + "; ".join(problems))
 
 
 # A run of this many characters without white space is no word of prose ("""""""" ..., a base64

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from claimscope.analyzers.results import Results
 from claimscope.analyzers.time import latest_full_date
 from claimscope.errors import InputError
 from claimscope.ingest.text import max_chars, read_text
@@ -159,11 +160,10 @@ def _assembled(doc: Doc) -> Analysis | Failure:
 def analysis_from_doc(doc: Doc) -> Analysis:
     """Assemble the Analysis from what the analyzers wrote into ``doc._.claimscope``."""
     article: Article = doc._.article
-    found: dict[str, Any] = doc._.claimscope or {}
-    times = found.get("times", [])
-    notes = [*article.ingest_notes, *found.get("notes", [])]
+    found = Results.of(doc)
+    notes = [*article.ingest_notes, *found.notes]
     if not article.published:
-        bound = latest_full_date(times)
+        bound = latest_full_date(found.times)
         if bound:
             notes.append(
                 f"No publication date was found; the latest explicit date in the text is {bound}, "
@@ -177,19 +177,19 @@ def analysis_from_doc(doc: Doc) -> Analysis:
             )
     return Analysis(
         article=article,
-        entities=found.get("entities", []),
-        times=times,
-        timeline=found.get("timeline", []),
-        attributions=found.get("attributions", []),
-        claims=found.get("claims", []),
-        findings=found.get("findings", []),
-        voices=found.get("voices", []),
-        sourcing=found.get("sourcing"),
-        framing_by_actor=found.get("framing_by_actor", []),
-        places=found.get("places", []),
-        outlet=found.get("outlet"),
+        entities=found.entities,
+        times=found.times,
+        timeline=found.timeline,
+        attributions=found.attributions,
+        claims=found.claims,
+        findings=found.findings,
+        voices=found.voices,
+        sourcing=found.sourcing,
+        framing_by_actor=found.framing_by_actor,
+        places=found.places,
+        outlet=found.outlet,
         notes=notes,
-        technique_model=found.get("technique_model"),
+        technique_model=found.technique_model,
     )
 
 

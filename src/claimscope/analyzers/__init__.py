@@ -1,7 +1,8 @@
 """Analyzers: spaCy components that read the Doc (and earlier results) and write their part.
 
-Each analyzer stores its results under ``doc._.claimscope[<name>]`` as contract objects; it knows
-nothing of input or output. :func:`claimscope.pipeline.analysis_from_doc` assembles the
+Each analyzer writes its results into the typed :class:`~claimscope.analyzers.results.Results`
+at ``doc._.claimscope`` as contract objects, and declares which of its fields it reads and writes;
+it knows nothing of input or output. :func:`claimscope.pipeline.analysis_from_doc` assembles the
 :class:`~claimscope.model.Analysis` from them.
 The article being analysed is at ``doc._.article`` (set before the pipeline runs), so analyzers
 can use its metadata (publication date, sections).
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from spacy.tokens import Doc, Token
 
@@ -23,16 +24,6 @@ CLAIM_SECTIONS = frozenset({"headline", "standfirst", "body", "caption", "quote"
 
 if not Doc.has_extension("article"):
     Doc.set_extension("article", default=None)
-if not Doc.has_extension("claimscope"):
-    Doc.set_extension("claimscope", default=None)
-
-
-def results(doc: Doc) -> dict[str, Any]:
-    """The dict analyzers write into (created on first use: a shared default would leak)."""
-    if doc._.claimscope is None:
-        doc._.claimscope = {}
-    out: dict[str, Any] = doc._.claimscope
-    return out
 
 
 def text_of(doc: Doc) -> str:

@@ -19,8 +19,6 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
-from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
@@ -29,23 +27,15 @@ from claimscope.analyzers import (
     Intervals,
     checkworthiness,
     claim_rank,
-    results,
     text_of,
     trimmed,
 )
+from claimscope.analyzers.results import ClaimVectors, Results, component
 from claimscope.analyzers.wordlists import cue_lemma, markers
 from claimscope.model import Article, Attribution, Claim, Span
 
 _MIN_WORDS = 4
 _TRIM = " \t\n\r,;:—–-"
-
-
-@dataclass(frozen=True)
-class ClaimVectors:
-    """The claims' sentence vectors and the encoder that made them (its model id)."""
-
-    encoder: str
-    by_claim: dict[str, np.ndarray]
 
 
 @dataclass
@@ -293,10 +283,13 @@ def _find(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[Spa
     ]
 
 
-@Language.component("claimscope_claims")
+@component(
+    "claimscope_claims",
+    reads=["attributions"],
+    writes=["claims", "claim_vectors"],
+    requires=["token.dep", "token.head", "token.lemma", "token.tag", "doc.ents", "doc.sents"],
+)
 def claims_component(doc: Doc) -> Doc:
-    found = results(doc)
-    found["claims"], found["claim_vectors"] = extract(
-        doc, doc._.article, found.get("attributions", [])
-    )
+    found = Results.of(doc)
+    found.claims, found.claim_vectors = extract(doc, doc._.article, found.attributions)
     return doc

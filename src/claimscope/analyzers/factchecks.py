@@ -23,7 +23,7 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from claimscope.analyzers import results
+from claimscope.analyzers.results import Results, factory
 from claimscope.model import Claim, FactCheckMatch
 
 if TYPE_CHECKING:
@@ -66,15 +66,15 @@ class FactCheckMatcher:
     def __call__(self, doc: Doc) -> Doc:
         from claimscope.analyzers import checkworthiness
 
-        found = results(doc)
+        found = Results.of(doc)
         bar = checkworthiness.threshold()
-        claims: list[Claim] = [c for c in found.get("claims", []) if c.checkworthiness >= bar]
+        claims: list[Claim] = [c for c in found.claims if c.checkworthiness >= bar]
         if not claims:
             return doc
         index = self._open()
         if index is None:
             return doc
-        shared = found.get("claim_vectors")  # the check-worthiness pass, when it had one
+        shared = found.claim_vectors  # the check-worthiness pass, when it had one
         vectors = None
         if shared is not None and shared.encoder == index.encoder:
             vectors = np.stack([shared.by_claim[c.id] for c in claims])
@@ -87,9 +87,11 @@ class FactCheckMatcher:
         return doc
 
 
-@Language.factory(
+@factory(
     "claimscope_factchecks",
     default_config={"store": None, "k": MATCHES_PER_CLAIM},
+    reads=["claims", "claim_vectors"],
+    writes=["claims"],  # adds its matches to the check-worthy claims
 )
 def make_factchecks(nlp: Language, name: str, store: str | None, k: int) -> FactCheckMatcher:
     return FactCheckMatcher(store, k)

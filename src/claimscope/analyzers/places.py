@@ -26,11 +26,11 @@ NEAR_KM or a region it lies in): such towns share their names with words and peo
 Confidence is the chosen candidate's share of the softmax over its candidates' scores, times its
 name similarity, lowered for a mention that only its context made a place.
 
-Output. ``results(doc)["places"]``: one :class:`~claimscope.model.Place` per gazetteer entry, with
+Output. ``Results.places``: one :class:`~claimscope.model.Place` per gazetteer entry, with
 every mention; ``entity`` is the id of the Entity it was linked from, or ``P1``, ``P2`` ... for a
 name no entity covers. When every mention of an entity the model typed PERSON, ORG, NORP (or
 another non-place name label) is linked to a place, this component corrects that Entity's ``type``
-to ``GPE`` in ``results(doc)["entities"]`` (the only change it makes there).
+to ``GPE`` in ``Results.entities`` (the only change it makes there).
 """
 
 from __future__ import annotations
@@ -42,10 +42,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from claimscope.analyzers import Intervals, results, text_of
+from claimscope.analyzers import Intervals, text_of
+from claimscope.analyzers.results import Results, component
 from claimscope.knowledge import countries
 from claimscope.knowledge.aliases import aliases
 from claimscope.knowledge.gazetteer import Candidate, Gazetteer, GeoPlace, gazetteer
@@ -735,8 +735,13 @@ def _widen_entities(text: str, linked: list[Mention], entities: list[Entity]) ->
                 e.mentions[i] = wider
 
 
-@Language.component("claimscope_places")
+@component(
+    "claimscope_places",
+    reads=["entities"],
+    writes=["places", "entities"],  # relabels the entities it links as GPE
+    requires=["doc.ents", "token.tag"],
+)
 def places_component(doc: Doc) -> Doc:
-    found: dict[str, Any] = results(doc)
-    found["places"] = link_places(doc, found.get("entities", []), gazetteer())
+    found = Results.of(doc)
+    found.places = link_places(doc, found.entities, gazetteer())
     return doc

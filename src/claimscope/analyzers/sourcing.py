@@ -15,13 +15,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
-from claimscope.analyzers import results
 from claimscope.analyzers.framing.actors import asymmetry_notes, framing_by_actor, unheard_actors
+from claimscope.analyzers.results import Results, component
 from claimscope.knowledge import actors, countries, outlets
-from claimscope.model import Attribution, Entity, Finding, Sourcing, Voice
+from claimscope.model import Attribution, Entity, Sourcing, Voice
 
 INDEPENDENT = frozenset(
     {"NGO/humanitarian", "international organisation", "expert/academic", "witness/citizen"}
@@ -232,18 +231,20 @@ def summarize(voices: list[Voice], attributions: list[Attribution], unheard: lis
     )
 
 
-@Language.component("claimscope_sourcing")
+@component(
+    "claimscope_sourcing",
+    reads=["attributions", "entities", "findings", "voices"],
+    writes=["voices", "framing_by_actor", "sourcing", "notes"],
+    requires=["token.dep", "doc.sents"],
+)
 def sourcing_component(doc: Doc) -> Doc:
-    found = results(doc)
-    attributions: list[Attribution] = found.get("attributions", [])
-    entities: list[Entity] = found.get("entities", [])
-    findings: list[Finding] = found.get("findings", [])
-    voices = [describe(v, attributions, doc, entities) for v in found.get("voices", [])]
-    table = framing_by_actor(doc, attributions, findings, voices, entities)
-    found["voices"] = voices
-    found["framing_by_actor"] = table
-    found["sourcing"] = summarize(voices, attributions, unheard_actors(table))
-    found["notes"] = [*found.get("notes", []), *asymmetry_notes(table)]
-    if found["sourcing"].one_sided:
-        found["notes"].append(found["sourcing"].reason)
+    found = Results.of(doc)
+    voices = [describe(v, found.attributions, doc, found.entities) for v in found.voices]
+    table = framing_by_actor(doc, found.attributions, found.findings, voices, found.entities)
+    found.voices = voices
+    found.framing_by_actor = table
+    found.sourcing = summarize(voices, found.attributions, unheard_actors(table))
+    found.notes.extend(asymmetry_notes(table))
+    if found.sourcing.one_sided:
+        found.notes.append(found.sourcing.reason)
     return doc

@@ -195,8 +195,8 @@ def _texts(
 
 
 def evaluate(gold_path: Path, pages: Path | None, fakes: Path | None) -> Result:
-    from claimscope.analyzers import results
     from claimscope.analyzers.places import collect_mentions, resolve
+    from claimscope.analyzers.results import Results
     from claimscope.evaluation.places import most_populous, places_pipeline
     from claimscope.knowledge.gazetteer import gazetteer
 
@@ -212,7 +212,7 @@ def evaluate(gold_path: Path, pages: Path | None, fakes: Path | None) -> Result:
         result.documents += 1
         result.gold_names += sum(bool(g.entries) for g in names)
         result.outside += sum(not g.entries for g in names)
-        mentions = collect_mentions(doc, results(doc).get("entities", []), gaz)
+        mentions = collect_mentions(doc, Results.of(doc).entities, gaz)
         baseline = [(text[m.start : m.end], most_populous(m).place, 1.0) for m in mentions]
         resolve(doc, mentions, gaz)
         ours = [

@@ -147,8 +147,8 @@ def places_pipeline() -> Language:
 def evaluate(
     path: Path, limit: int | None = None, progress: Callable[[int], None] | None = None
 ) -> Result:
-    from claimscope.analyzers import results
     from claimscope.analyzers.places import NEAR_KM, collect_mentions, distance_km, resolve
+    from claimscope.analyzers.results import Results
     from claimscope.knowledge.gazetteer import gazetteer
 
     rows = read_fakes(path, limit)
@@ -169,7 +169,7 @@ def evaluate(
             result.unresolved_labels[label] += 1
             continue
         result.evaluable += 1
-        mentions = collect_mentions(doc, results(doc).get("entities", []), gaz)
+        mentions = collect_mentions(doc, Results.of(doc).entities, gaz)
         baseline = [(m.start, most_populous(m).place) for m in mentions]
         resolve(doc, mentions, gaz)
         ours = [(m.start, m.choice.place) for m in mentions if m.choice is not None]

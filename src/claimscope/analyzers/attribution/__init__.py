@@ -13,17 +13,17 @@ import json
 from functools import lru_cache
 from importlib.resources import files
 
-from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from claimscope.analyzers import Intervals, results, text_of
+from claimscope.analyzers import Intervals, text_of
 from claimscope.analyzers.attribution import rules, stances
 from claimscope.analyzers.attribution.headlines import resolve_headline_sources
 from claimscope.analyzers.attribution.lexicon import lexicon
 from claimscope.analyzers.attribution.quotes import Quote, find_quotes, quote_at
 from claimscope.analyzers.attribution.speakers import Resolver
 from claimscope.analyzers.attribution.speech import is_speech
+from claimscope.analyzers.results import Results, component
 from claimscope.model import Article, Attribution, Entity, Relay, Span, Speaker, Voice
 
 DEFAULT_CONFIDENCE = 0.5
@@ -263,10 +263,14 @@ def voices(attributions: list[Attribution]) -> list[Voice]:
     return list(groups.values())
 
 
-@Language.component("claimscope_attribution")
+@component(
+    "claimscope_attribution",
+    reads=["entities"],
+    writes=["attributions", "voices"],
+    requires=["token.dep", "token.head", "token.lemma", "token.tag", "doc.ents", "doc.sents"],
+)
 def attribution_component(doc: Doc) -> Doc:
-    found = results(doc)
-    attributions = extract(doc, doc._.article, found.get("entities", []))
-    found["attributions"] = attributions
-    found["voices"] = voices(attributions)
+    found = Results.of(doc)
+    found.attributions = extract(doc, doc._.article, found.entities)
+    found.voices = voices(found.attributions)
     return doc

@@ -26,15 +26,15 @@ How a name is read (normalised form, surname, head noun, country) is in :mod:`.n
 
 from __future__ import annotations
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
-from claimscope.analyzers import results, text_of
+from claimscope.analyzers import text_of
 from claimscope.analyzers.entities.grouping import group_mentions
 from claimscope.analyzers.entities.joins import join_descriptions
 from claimscope.analyzers.entities.mentions import NAME_LABELS, corrected_mentions
 from claimscope.analyzers.entities.names import normalise_name, surname
 from claimscope.analyzers.entities.roles import roles_of, subtype_of
+from claimscope.analyzers.results import Results, component
 from claimscope.model import Entity, Span
 
 __all__ = ["NAME_LABELS", "entities_component", "group_entities", "normalise_name", "surname"]
@@ -65,7 +65,11 @@ def group_entities(doc: Doc) -> list[Entity]:
     return entities
 
 
-@Language.component("claimscope_entities")
+@component(
+    "claimscope_entities",
+    writes=["entities"],
+    requires=["doc.ents", "token.ent_type", "token.lemma", "token.tag"],
+)
 def entities_component(doc: Doc) -> Doc:
-    results(doc)["entities"] = group_entities(doc)
+    Results.of(doc).entities = group_entities(doc)
     return doc

@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
-from claimscope.analyzers import CLAIM_SECTIONS, Intervals, results, text_of, trimmed
+from claimscope.analyzers import CLAIM_SECTIONS, Intervals, text_of, trimmed
 from claimscope.analyzers.attribution.quotes import find_quotes
 from claimscope.analyzers.framing import rules, tagger
 from claimscope.analyzers.framing.lexicon import lexicon
 from claimscope.analyzers.framing.tagger import TechniqueModel
+from claimscope.analyzers.results import Results, component
 from claimscope.errors import ClaimscopeError
 from claimscope.model import Article, Attribution, Finding
 
@@ -206,13 +206,18 @@ def _regions(doc: Doc, article: Article | None) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in article.sections if s.kind in CLAIM_SECTIONS]
 
 
-@Language.component("claimscope_framing")
+@component(
+    "claimscope_framing",
+    reads=["attributions"],
+    writes=["findings", "technique_model", "notes"],
+    requires=["token.dep", "token.head", "token.lemma", "token.tag", "doc.ents", "doc.sents"],
+)
 def framing_component(doc: Doc) -> Doc:
-    found = results(doc)
+    found = Results.of(doc)
     model = tagger.active()
     if isinstance(model, ClaimscopeError):  # said once in the log; every analysis notes it
-        found["notes"] = [*found.get("notes", []), f"{model}; framing used the rules alone."]
+        found.notes.append(f"{model}; framing used the rules alone.")
         model = None
-    found["findings"] = extract(doc, doc._.article, found.get("attributions", []), model)
-    found["technique_model"] = model.label if model is not None else None
+    found.findings = extract(doc, doc._.article, found.attributions, model)
+    found.technique_model = model.label if model is not None else None
     return doc

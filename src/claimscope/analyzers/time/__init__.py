@@ -10,10 +10,10 @@ since attribution and claims read them, and claims come later.
 
 from __future__ import annotations
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
-from claimscope.analyzers import results, text_of
+from claimscope.analyzers import text_of
+from claimscope.analyzers.results import Results, component
 from claimscope.analyzers.time.find import find
 from claimscope.analyzers.time.resolve import resolve
 from claimscope.analyzers.time.timeline import timeline
@@ -40,15 +40,24 @@ def latest_full_date(times: list[TimeExpression]) -> str | None:
     return max(days) if days else None
 
 
-@Language.component("claimscope_times")
+@component(
+    "claimscope_times",
+    writes=["times"],
+    requires=["doc.ents", "token.dep", "token.head", "token.lemma", "token.tag", "doc.sents"],
+)
 def times_component(doc: Doc) -> Doc:
     article = doc._.article
-    results(doc)["times"] = time_expressions(doc, article.published if article else None)
+    Results.of(doc).times = time_expressions(doc, article.published if article else None)
     return doc
 
 
-@Language.component("claimscope_timeline")
+@component(
+    "claimscope_timeline",
+    reads=["times", "claims"],
+    writes=["timeline"],
+    requires=["token.dep", "token.head", "doc.sents"],
+)
 def timeline_component(doc: Doc) -> Doc:
-    found = results(doc)
-    found["timeline"] = timeline(doc, found.get("times", []), found.get("claims", []))
+    found = Results.of(doc)
+    found.timeline = timeline(doc, found.times, found.claims)
     return doc
