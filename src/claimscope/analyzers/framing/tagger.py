@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -53,12 +52,9 @@ MAX_GAP = 1  # word pieces below the threshold a span may run over inside a line
 
 def default_path() -> Path:
     """``$CLAIMSCOPE_TECHNIQUE_MODEL``, else ``techniques.onnx`` in the user's data directory."""
-    override = os.environ.get(MODEL_ENV)
-    if override:
-        return Path(override).expanduser()
-    import platformdirs
+    from claimscope.paths import data_file
 
-    return Path(platformdirs.user_data_dir("claimscope")) / FILE_NAME
+    return data_file(FILE_NAME, MODEL_ENV)
 
 
 @dataclass(frozen=True)

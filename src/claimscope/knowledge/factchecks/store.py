@@ -13,7 +13,6 @@ process analysing articles opens read-only, and SQLite allows any number of read
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
@@ -54,12 +53,9 @@ CREATE TABLE IF NOT EXISTS vectors (
 
 def default_path() -> Path:
     """``$CLAIMSCOPE_FACTCHECKS``, else ``factchecks.sqlite`` in the user's data directory."""
-    override = os.environ.get(STORE_ENV)
-    if override:
-        return Path(override).expanduser()
-    import platformdirs
+    from claimscope.paths import data_file
 
-    return Path(platformdirs.user_data_dir("claimscope")) / "factchecks.sqlite"
+    return data_file("factchecks.sqlite", STORE_ENV)
 
 
 @dataclass
