@@ -70,7 +70,7 @@ from claimscope.corpus.keys import article_key
 from claimscope.corpus.run import WRITE_EVERY, plan, run
 from claimscope.corpus.schema import COLUMNS
 from claimscope.ingest.auto import ReadOptions, read
-from claimscope.ingest.records import FieldMap
+from claimscope.ingest.jsonl_csv import FieldMap
 from claimscope.model import Analysis, Article
 from common import timed, version
 

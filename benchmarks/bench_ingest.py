@@ -27,7 +27,7 @@ from pathlib import Path
 
 import spacy
 
-from claimscope.ingest.records import FieldMap, read_csv
+from claimscope.ingest.jsonl_csv import FieldMap, read_csv
 from claimscope.model import Analysis, Article
 from claimscope.nlp import load, load_model
 from claimscope.pipeline import analyze_many

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from claimscope.analyzers.framing.lexicon import pattern
-from claimscope.ingest.records import FieldMap, read_csv
+from claimscope.ingest.jsonl_csv import FieldMap, read_csv
 from claimscope.model import Analysis, Article, Claim, Finding
 from claimscope.pipeline import analyze
 

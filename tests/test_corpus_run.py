@@ -18,7 +18,7 @@ from claimscope.corpus.engines.local import LocalEngine
 from claimscope.corpus.keys import article_key
 from claimscope.corpus.run import plan, run
 from claimscope.ingest.auto import ReadOptions
-from claimscope.ingest.records import FieldMap
+from claimscope.ingest.jsonl_csv import FieldMap
 from tests.conftest import shared
 
 TEXTS = [
@@ -62,7 +62,7 @@ def test_run_twice_stores_each_article_once(tmp_path: Path) -> None:
         assert len(store.failures()) == 2  # the same unreadable records, not twice as many
 
         # What is stored is what the analysis produced.
-        from claimscope.ingest.records import read_jsonl
+        from claimscope.ingest.jsonl_csv import read_jsonl
 
         first = next(a for a in read_jsonl(source, FieldMap()) if not hasattr(a, "reason"))
         stored = store.get(article_key(first))
@@ -83,7 +83,7 @@ def test_two_worker_processes_give_the_same_analyses(tmp_path: Path) -> None:
 
 
 def _articles(source: Path):  # type: ignore[no-untyped-def]
-    from claimscope.ingest.records import read_jsonl
+    from claimscope.ingest.jsonl_csv import read_jsonl
     from claimscope.model import Article
 
     return [a for a in read_jsonl(source, FieldMap()) if isinstance(a, Article)]

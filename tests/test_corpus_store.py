@@ -109,7 +109,7 @@ def short_analyses(nlp: Any) -> list[Analysis]:
 def fakes(nlp: Any) -> list[Analysis]:
     """The first 60 FA-KES articles, analysed."""
     from claimscope.ingest.auto import ReadOptions, read
-    from claimscope.ingest.records import FieldMap
+    from claimscope.ingest.jsonl_csv import FieldMap
     from claimscope.pipeline import analyze_many
 
     path = shared("data/fa-kes/FA-KES-Dataset.csv")

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from claimscope.cli import app
 from claimscope.errors import ClaimscopeError
 from claimscope.knowledge.factchecks import FactCheckIndex, FactCheckStore, read_path
-from claimscope.knowledge.factchecks.records import read_html, read_jsonld, read_table
+from claimscope.knowledge.factchecks.readers import read_html, read_jsonld, read_table
 from tests.conftest import shared
 
 REVIEW = {

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from claimscope.errors import InputError
-from claimscope.ingest.records import FieldMap, read_csv, read_jsonl
+from claimscope.ingest.jsonl_csv import FieldMap, read_csv, read_jsonl
 from claimscope.ingest.text import content_id
 from claimscope.model import Article, Failure
 from tests.conftest import shared
@@ -289,7 +289,7 @@ def test_csv_cp1252_is_decoded_and_noted(tmp_path: Path) -> None:
 
 
 def test_csv_utf16_with_bom(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("claimscope.ingest.records._HEAD_BYTES", 64)  # a head shorter than it
+    monkeypatch.setattr("claimscope.ingest.jsonl_csv._HEAD_BYTES", 64)  # a head shorter than it
     path = _write_csv(
         tmp_path / "c.csv",
         [["id", "text"], ["1", BODY], ["2", "Déjà vu. " + BODY2]],
@@ -304,7 +304,7 @@ def test_csv_one_undecodable_line_falls_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The encoding is chosen on the file's head; a bad line past it must not end the stream.
-    monkeypatch.setattr("claimscope.ingest.records._HEAD_BYTES", 64)
+    monkeypatch.setattr("claimscope.ingest.jsonl_csv._HEAD_BYTES", 64)
     path = tmp_path / "c.csv"
     path.write_bytes(
         b"id,text\n1," + BODY.encode() + b"\n2,Caf\xe9 owners said the " + BODY2.encode() + b"\n"

@@ -19,7 +19,7 @@ from claimscope.corpus.engines.ray_engine import RayEngine
 from claimscope.corpus.engines.rows import analyze_rows
 from claimscope.corpus.keys import article_key
 from claimscope.errors import ClaimscopeError
-from claimscope.ingest.records import FieldMap, read_csv
+from claimscope.ingest.jsonl_csv import FieldMap, read_csv
 from claimscope.model import Analysis, Article, Failure, Section
 from tests.conftest import shared
 

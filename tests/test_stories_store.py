@@ -238,7 +238,7 @@ def test_cli_clusters_cluster_compare_and_copies(filled: CorpusStore) -> None:
 
 def test_location_purity_counts_each_clusters_majority_place() -> None:
     from claimscope.corpus.stories.clusters import ClaimCluster
-    from claimscope.corpus.stories.records import ClaimRecord
+    from claimscope.corpus.stories.flat import ClaimRecord
     from claimscope.evaluation.clusters import score
 
     def member(key: str) -> ClaimRecord:
@@ -257,7 +257,7 @@ def test_location_purity_counts_each_clusters_majority_place() -> None:
 def test_eval_story_clusters_on_a_fakes_slice(tmp_path: Path, nlp: Any) -> None:
     from claimscope.evaluation.clusters import evaluate, format_report
     from claimscope.ingest.auto import ReadOptions, read
-    from claimscope.ingest.records import FieldMap
+    from claimscope.ingest.jsonl_csv import FieldMap
     from claimscope.model import Article
     from claimscope.pipeline import analyze_many
 

@@ -47,7 +47,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory, nlp: Any) -> dict[str, Any]
     """The week's articles and a hostile copy, analysed into a DuckDB file, clusters built."""
     from claimscope.corpus.stories.stored import build_clusters
     from claimscope.ingest.auto import ReadOptions, read
-    from claimscope.ingest.records import FieldMap
+    from claimscope.ingest.jsonl_csv import FieldMap
     from claimscope.pipeline import analyze_many
 
     path = shared(FAKES)

@@ -126,7 +126,7 @@ def analyze(
     if max_chars is not None:
         os.environ["CLAIMSCOPE_MAX_CHARS"] = str(max_chars)
     from claimscope.ingest.auto import ReadOptions, is_corpus, read
-    from claimscope.ingest.records import FieldMap
+    from claimscope.ingest.jsonl_csv import FieldMap
     from claimscope.ingest.url import FetchOptions
 
     try:

@@ -107,7 +107,7 @@ def corpus_run(
         os.environ["CLAIMSCOPE_MAX_CHARS"] = str(max_chars)  # worker processes read it too
     from claimscope.corpus import run as corpus
     from claimscope.ingest.auto import ReadOptions
-    from claimscope.ingest.records import FieldMap
+    from claimscope.ingest.jsonl_csv import FieldMap
 
     try:
         from claimscope.corpus.inputs import expand

@@ -57,7 +57,7 @@ from claimscope.knowledge.factchecks.match import (
     prepare,
     rrf,
 )
-from claimscope.knowledge.factchecks.records import FactCheck
+from claimscope.knowledge.factchecks.readers import FactCheck
 from claimscope.knowledge.factchecks.store import FactCheckStore
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from claimscope.errors import InputError
+from claimscope.ingest.jsonl_csv import FieldMap
 from claimscope.ingest.normalize import DEFAULT_MAX_BYTES, decode, read_bytes, sniff_binary
-from claimscope.ingest.records import FieldMap
 from claimscope.ingest.url import FetchOptions
 from claimscope.model import Article, Failure
 
@@ -192,11 +192,11 @@ def _read_url(spec: str, opts: ReadOptions, meta: dict[str, str]) -> Iterator[Ar
 
 def _read_corpus(path: Path, fmt: str, opts: ReadOptions) -> Iterator[Article | Failure]:
     if fmt == "jsonl":
-        from claimscope.ingest.records import read_jsonl
+        from claimscope.ingest.jsonl_csv import read_jsonl
 
         yield from read_jsonl(path, opts.fields, max_bytes=opts.max_bytes)
     elif fmt == "csv":
-        from claimscope.ingest.records import read_csv
+        from claimscope.ingest.jsonl_csv import read_csv
 
         yield from read_csv(path, opts.fields, max_bytes=opts.max_bytes)
     elif fmt == "warc":

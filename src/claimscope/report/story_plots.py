@@ -11,7 +11,7 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from claimscope.corpus.stories.records import ClaimRecord
+from claimscope.corpus.stories.flat import ClaimRecord
 from claimscope.report.plots import GRID, MUTED, Svg, clean, empty_plot
 
 #: Stance -> (colour, shape, legend text). Shapes differ too, so that colour is not the only cue.

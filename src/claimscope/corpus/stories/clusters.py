@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from claimscope.corpus.stories.records import ClaimRecord
+from claimscope.corpus.stories.flat import ClaimRecord
 
 #: Cosine similarity (MiniLM) for a join across outlets, and within one outlet.
 CROSS_OUTLET = 0.78

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from claimscope.corpus.stories.records import ParagraphRecord
+from claimscope.corpus.stories.flat import ParagraphRecord
 
 THRESHOLD = 0.6  # Jaccard of word 5-gram sets
 SHINGLE = 5

@@ -22,7 +22,7 @@ import numpy as np
 from claimscope.corpus.corpus_store import CorpusStore
 from claimscope.corpus.stories import clusters as clustering
 from claimscope.corpus.stories.clusters import ClaimCluster
-from claimscope.corpus.stories.records import ClaimRecord, ParagraphRecord, paragraphs
+from claimscope.corpus.stories.flat import ClaimRecord, ParagraphRecord, paragraphs
 from claimscope.embeddings import DIMENSIONS
 
 EMBED_BATCH = 512  # claims embedded and stored per transaction (progress and resumability)

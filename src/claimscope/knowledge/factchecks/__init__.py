@@ -6,7 +6,7 @@
 """
 
 from claimscope.knowledge.factchecks.match import FactCheckIndex, Match
-from claimscope.knowledge.factchecks.records import FactCheck, ReadResult, RecordProblem, read_path
+from claimscope.knowledge.factchecks.readers import FactCheck, ReadResult, RecordProblem, read_path
 from claimscope.knowledge.factchecks.store import FactCheckStore, default_path, open_store
 
 __all__ = [

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from claimscope.errors import InputError
-from claimscope.knowledge.factchecks.records import FactCheck, read_path
+from claimscope.knowledge.factchecks.readers import FactCheck, read_path
 from claimscope.knowledge.factchecks.store import FactCheckStore
 from claimscope.paths import cache_dir
 

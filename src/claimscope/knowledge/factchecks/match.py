@@ -38,7 +38,7 @@ import numpy as np
 
 from claimscope import embeddings
 from claimscope.errors import ClaimscopeError
-from claimscope.knowledge.factchecks.records import FactCheck
+from claimscope.knowledge.factchecks.readers import FactCheck
 from claimscope.knowledge.factchecks.store import FactCheckStore
 
 log = logging.getLogger(__name__)

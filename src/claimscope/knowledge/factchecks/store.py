@@ -24,7 +24,7 @@ import numpy as np
 
 from claimscope.embeddings import DIMENSIONS
 from claimscope.errors import ClaimscopeError
-from claimscope.knowledge.factchecks.records import FactCheck
+from claimscope.knowledge.factchecks.readers import FactCheck
 
 SCHEMA_VERSION = 1
 STORE_ENV = "CLAIMSCOPE_FACTCHECKS"
