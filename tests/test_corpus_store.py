@@ -35,7 +35,6 @@ from claimscope.corpus.db import StoreArgumentError, StoreError
 from claimscope.corpus.keys import article_key
 from claimscope.corpus.schema import COLUMNS, MIGRATIONS, Migration, current_version, migrate
 from claimscope.corpus.search import CLAIM_WEIGHT, K1, TITLE_WEIGHT, B, query_terms, terms
-from claimscope.corpus.store import AnalysisStore
 from claimscope.model import Analysis, Article
 
 from .conftest import shared
@@ -157,22 +156,29 @@ def test_open_corpus_picks_the_backend_from_the_target(tmp_path: Path) -> None:
     assert "s3cret" not in str(caught.value)
 
 
-def test_shares_a_duckdb_file_with_the_web_apps_store(
-    tmp_path: Path, example_analysis: Analysis
-) -> None:
-    path = tmp_path / "both.duckdb"
-    with AnalysisStore(path) as web:
-        web_key = web.put(example_analysis)
-    with open_corpus(path) as store:
-        store.put(key_of(example_analysis), example_analysis)
-        assert store.count() == 1
-    with AnalysisStore(path) as web:
-        assert web.count() == 1
-        again = web.get(web_key)
-        assert again is not None
-        assert again.to_dict() == example_analysis.to_dict()
-    with open_corpus(path) as store:
-        assert store.get(key_of(example_analysis)) is not None
+def test_recent_articles_ids_and_uploads(store: CorpusStore, nlp: Any) -> None:
+    """What the web app asks of the store: the latest articles, an article by its input id, and
+    the page of an upload of many."""
+    from claimscope.ingest.text import read_text
+    from claimscope.pipeline import analyze
+
+    text = SHORT[0]["text"]
+    one = read_text(text, source="<t>", outlet="X", published="2018-09-26", id="rec-1")
+    two = read_text(text, source="<t>", outlet="Y", id="rec-1")  # same record id, other outlet
+    for article in (one, two):
+        store.put(article_key(article), analyze(article, nlp=nlp))
+    store.put(article_key(one), analyze(one, nlp=nlp))  # again: replaced, now the latest
+    upload = store.put_upload({"name": "f.jsonl", "articles": [{"id": article_key(one)}]})
+    assert store.count() == 2
+    recent = store.recent()
+    assert [r.key for r in recent] == [article_key(one), article_key(two)]
+    assert (recent[0].outlet, recent[0].published) == ("X", "2018-09-26")
+    assert [r.key for r in store.recent(1)] == [article_key(one)]
+    assert store.keys_for(article_key(two)) == [article_key(two)]
+    assert store.keys_for("rec-1") == [article_key(one), article_key(two)]
+    assert store.keys_for("missing") == []
+    assert store.get_upload(upload) == {"name": "f.jsonl", "articles": [{"id": article_key(one)}]}
+    assert store.get_upload("missing") is None
 
 
 # -- writing -------------------------------------------------------------------------------------

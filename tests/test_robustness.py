@@ -263,7 +263,7 @@ def test_a_damaged_store_is_one_clear_error_everywhere(tmp_path: Path) -> None:
                 assert "damaged or truncated" in result.output or "cannot open" in result.output
         db.write_bytes(data[: int(len(data) * fraction)])
         try:
-            create_app(tmp_path / f"web-{fraction}.duckdb", corpus=db).state.service.store.close()
+            create_app(tmp_path / f"web-{fraction}.duckdb", corpus=db).state.service.close()
         except ClaimscopeError as e:
             assert str(db) in str(e)
             damaged_somewhere += 1

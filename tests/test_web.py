@@ -75,9 +75,24 @@ def test_analyze_text_stores_and_rereads(client: TestClient) -> None:
     assert f'href="/a/{key}"' in home.text
 
 
-def test_same_text_without_metadata_keys_on_the_article_id(client: TestClient) -> None:
+def test_an_analysis_is_one_corpus_row_opened_by_key_or_article_id(client: TestClient) -> None:
+    from claimscope.corpus.keys import article_key
+
     key, doc = _analyze(client, text=SHORT)
-    assert key == doc["article"]["id"]
+    analysis = Analysis.from_json(json.dumps(doc))
+    assert key == article_key(analysis.article) != doc["article"]["id"]
+    with client.app.state.service.corpus() as store:  # type: ignore[attr-defined]
+        assert store.keys_for(key) == [key]
+        assert store.get(key) == analysis
+    # the same text was stored with an outlet and a date too: its id names two rows
+    both = client.get(f"/api/analyses/{doc['article']['id']}")
+    assert both.status_code == 409 and key in both.json()["error"]
+    assert "open one by key" in client.get(f"/a/{doc['article']['id']}").text
+    _, other = _analyze(client, text=SHORT + "\nA second paragraph, said officials.\n")
+    by_id = client.get(f"/api/analyses/{other['article']['id']}")  # the pasted text's hash
+    assert by_id.status_code == 200 and by_id.json() == other
+    # the corpus page of the same row is the same report
+    assert "Officials say talks resume" in client.get(f"/corpus/articles/{key}").text
 
 
 def test_example_article_end_to_end(client: TestClient, example_text: str) -> None:
@@ -354,22 +369,54 @@ def test_hostile_text_and_title_are_escaped(client: TestClient) -> None:
     assert "javascript:alert(1)" in client.get(f"/a/{key}").text  # as text, never as a link
 
 
-def test_store_round_trip_and_recent(tmp_path: Path, nlp: Any) -> None:
-    from claimscope.corpus.store import AnalysisStore, analysis_key
+def test_the_old_app_tables_move_into_the_corpus_store(
+    tmp_path: Path, nlp: Any, example_analysis: Analysis
+) -> None:
+    """A --db file of 0.1.0 kept the app's analyses and uploads in tables of its own; the app moves
+    them into the corpus store when it starts, links rewritten, and nothing is lost."""
+    import duckdb
+
+    from claimscope.corpus.keys import article_key
     from claimscope.ingest.text import read_text
     from claimscope.pipeline import analyze
 
-    analysis = analyze(read_text(SHORT, source="<t>", outlet="X"), nlp=nlp)
-    db = tmp_path / "sub" / "a.duckdb"
-    with AnalysisStore(db) as store:
-        key = store.put(analysis)
-        assert key == analysis_key(analysis) != analysis.article.id
-        assert store.put(analysis) == key
-        assert store.count() == 1
-    with AnalysisStore(db) as store:
-        assert store.get(key) == analysis
-        assert [s.id for s in store.recent()] == [key]
-        assert store.get("missing") is None
+    short = analyze(read_text(SHORT, source="<t>", outlet="X"), nlp=nlp)
+    db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(
+        "CREATE TABLE analyses (id VARCHAR PRIMARY KEY, created TIMESTAMP NOT NULL, title VARCHAR,"
+        " outlet VARCHAR, published VARCHAR, document VARCHAR NOT NULL)"
+    )
+    con.execute(
+        "CREATE TABLE batches (id VARCHAR PRIMARY KEY, created TIMESTAMP NOT NULL,"
+        " document VARCHAR NOT NULL)"
+    )
+    for old_id, analysis in (("3f2a", short), (example_analysis.article.id, example_analysis)):
+        con.execute(
+            "INSERT INTO analyses VALUES (?, now(), NULL, NULL, NULL, ?)",
+            [old_id, analysis.to_json(indent=None)],
+        )
+    batch = {"name": "f.jsonl", "articles": [{"id": "3f2a", "href": "/a/3f2a"}], "failures": []}
+    con.execute("INSERT INTO batches VALUES ('b1', now(), ?)", [json.dumps(batch)])
+    con.close()
+
+    with TestClient(create_app(db), raise_server_exceptions=False) as client:
+        key = article_key(short.article)
+        page = client.get("/batch/b1")
+        assert page.status_code == 200 and f'href="/a/{key}"' in page.text
+        assert Analysis.from_json(client.get(f"/api/analyses/{key}").content) == short
+        example_key = article_key(example_analysis.article)
+        assert client.get(f"/a/{example_key}").status_code == 200
+        home = client.get("/").text
+        assert f'href="/a/{key}"' in home and f'href="/a/{example_key}"' in home
+    con = duckdb.connect(str(db))
+    tables = {
+        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+    con.close()
+    assert not tables & {"analyses", "batches"} and {"articles", "uploads"} <= tables
+    with TestClient(create_app(db), raise_server_exceptions=False) as client:  # nothing to move
+        assert client.get(f"/api/analyses/{key}").status_code == 200
 
 
 def test_record_ids_with_slashes_open(client: TestClient) -> None:

@@ -15,7 +15,11 @@ from claimscope.errors import ClaimscopeError
 
 def serve(
     db: Annotated[
-        Path, typer.Option(help="The DuckDB file analyses are kept in (created if missing).")
+        Path,
+        typer.Option(
+            help="The DuckDB file analyses are kept in (created if missing; uploads are read "
+            "beside it)."
+        ),
     ],
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
@@ -26,8 +30,8 @@ def serve(
         str | None,
         typer.Option(
             metavar="TARGET",
-            help="The corpus store the /corpus pages search and analyses are added to: a DuckDB "
-            "file or postgresql://... URL (default: the --db file).",
+            help="The corpus store the app keeps every analysis in and the /corpus pages search: a "
+            "DuckDB file or postgresql://... URL (default: the --db file).",
         ),
     ] = None,
 ) -> None:

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -36,7 +38,7 @@ from claimscope.corpus.search import Filters, SearchHit, date_bound
 from claimscope.knowledge.outlets import display_name
 from claimscope.model import Analysis
 
-__all__ = ["CorpusStore", "SearchHit", "open_corpus"]
+__all__ = ["CorpusStore", "SearchHit", "Stored", "open_corpus"]
 
 _CHUNK = 500  # keys per "IN (...)" list
 _ATTEMPTS = 3  # tries of one put when another writer holds the same key
@@ -45,6 +47,17 @@ _ATTEMPTS = 3  # tries of one put when another writer holds the same key
 def open_corpus(target: str | Path) -> CorpusStore:
     """Open (creating and migrating when needed) the store at a path or a PostgreSQL URL."""
     return CorpusStore(target)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A stored article in a list: its key and what names it to a reader."""
+
+    key: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    analysed_at: dt.datetime
 
 
 def _now() -> dt.datetime:
@@ -388,6 +401,47 @@ class CorpusStore:
     def get(self, key: str) -> Analysis | None:
         text = self.get_json(key)
         return None if text is None else Analysis.from_json(text)
+
+    def keys_for(self, ref: str) -> list[str]:
+        """The stored articles ``ref`` names: the one under that key, else those whose input id
+        is ``ref`` (a record's id in its file, a pasted text's hash), most recent first."""
+        if self._db.scalar("SELECT 1 FROM articles WHERE key = ?", [ref]) is not None:
+            return [ref]
+        rows = self._db.fetchall(
+            "SELECT key FROM articles WHERE id = ? ORDER BY analysed_at DESC, key", [ref]
+        )
+        return [str(r[0]) for r in rows]
+
+    def recent(self, limit: int = 20) -> list[Stored]:
+        """The articles analysed (or analysed again) last, newest first."""
+        rows = self._db.fetchall(
+            "SELECT key, title, outlet, published, analysed_at FROM articles "
+            "ORDER BY analysed_at DESC, key LIMIT ?",
+            [limit],
+        )
+        return [
+            Stored(str(k), _text(title), _text(outlet), _text(published), at)
+            for k, title, outlet, published, at in rows
+        ]
+
+    # -- the web app's uploads --------------------------------------------------------------------
+
+    def put_upload(self, document: Mapping[str, object]) -> str:
+        """Keep the outcome of one upload of many articles (a JSON-able dict: the keys it stored,
+        its failures); return its new id."""
+        upload_id = secrets.token_hex(8)
+        self._db.execute(
+            "INSERT INTO uploads (id, created, document) VALUES (?, ?, ?)",
+            [upload_id, _now(), json.dumps(document)],
+        )
+        return upload_id
+
+    def get_upload(self, upload_id: str) -> dict[str, Any] | None:
+        value = self._db.scalar("SELECT document FROM uploads WHERE id = ?", [upload_id])
+        if value is None:
+            return None
+        document: dict[str, Any] = json.loads(str(value))
+        return document
 
     def search(
         self,

@@ -9,8 +9,10 @@ not know) is refused rather than misread.
 A migration's statements never change once released: a later change to the tables is a new
 migration appended to :data:`MIGRATIONS` (and :data:`COLUMNS` updated to the result).
 
-Table names leave room for the web app's small store (``analyses``, ``batches`` in
-``corpus/store.py``): both may live in one DuckDB file.
+The web app keeps nothing of its own beside these: every analysis it makes is an ``articles`` row
+like those of a corpus run, and an upload of many articles is an ``uploads`` row listing what it
+stored and what failed (migration 4). Earlier versions kept an ``analyses`` and a ``batches``
+table of their own; :mod:`claimscope.corpus.legacy` moves their rows here.
 """
 
 from __future__ import annotations
@@ -274,10 +276,23 @@ _V3 = tuple(
     )
 )
 
+# The web app's uploads of many articles: the page that lists what one upload stored (article keys)
+# and what failed, as a JSON document. Its home page lists the articles analysed last.
+_V4 = (
+    """CREATE TABLE uploads (
+        id TEXT PRIMARY KEY,
+        created TIMESTAMP NOT NULL,
+        document TEXT NOT NULL
+    )""",
+    ForBackend(postgresql="CREATE INDEX articles_analysed_at ON articles (analysed_at)"),
+    ForBackend(postgresql="CREATE INDEX articles_id ON articles (id)"),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "corpus tables and full-text index", _V1),
     Migration(2, "claim vectors, stored claim clusters, hedge words", _V2),
     Migration(3, "PostgreSQL: indexes on the lower-cased filter columns", _V3),
+    Migration(4, "the web app's uploads; articles found by input id and by time", _V4),
 )
 
 # The columns of each table after every migration, in order, with their types: what the store
@@ -440,6 +455,11 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("last_published", "DATE"),
         ("first_outlet", "TEXT"),
         ("text", "TEXT"),
+    ),
+    "uploads": (
+        ("id", "TEXT"),
+        ("created", "TIMESTAMP"),
+        ("document", "TEXT"),
     ),
     "cluster_claims": (
         ("cluster", "INTEGER"),

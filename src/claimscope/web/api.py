@@ -19,7 +19,7 @@ from claimscope.web.inputs import (
     check_date,
 )
 from claimscope.web.responses import DOCUMENT, ERROR
-from claimscope.web.service import service
+from claimscope.web.service import service, stored_key
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -86,11 +86,16 @@ def analyze(body: AnalyzeRequest, request: Request) -> Response:
     "/analyses/{analysis_id:path}",  # record ids may hold "/"
     summary="A stored analysis",
     response_class=Response,
-    responses={200: DOCUMENT, 404: ERROR},
+    responses={200: DOCUMENT, 404: ERROR, 409: ERROR},
 )
 def get_analysis(analysis_id: str, request: Request) -> Response:
-    document = service(request).store.get_json(analysis_id)
-    if document is None:
+    """The analysis stored under ``analysis_id``: its key (the ``X-Analysis-Id`` of
+    ``POST /api/analyze``), or its article's input id when one stored article has it."""
+    svc = service(request)
+    key = stored_key(svc, analysis_id)
+    with svc.corpus() as store:
+        document = store.get_json(key)
+    if document is None:  # deleted since
         raise HTTPException(404, f"no analysis with id {analysis_id[:100]!r}")
     return Response(document, media_type="application/json")
 

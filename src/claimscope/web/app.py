@@ -1,4 +1,4 @@
-"""The web app: a JSON API (OpenAPI at /api/openapi.json) and HTML pages over one store.
+"""The web app: a JSON API (OpenAPI at /api/openapi.json) and HTML pages over one corpus store.
 
 ``create_app`` builds it; ``claimscope serve`` runs it with uvicorn. Every response carries a
 Content-Security-Policy (scripts only from this server, nothing remote), nosniff and a referrer
@@ -20,8 +20,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from claimscope._version import __version__
+from claimscope.corpus import legacy
 from claimscope.corpus.corpus_store import open_corpus
-from claimscope.corpus.store import AnalysisStore
 from claimscope.errors import Busy, ClaimscopeError
 from claimscope.ingest.url import FetchOptions
 from claimscope.web import api, corpus_api, corpus_pages, pages
@@ -36,7 +36,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     service: Service | None = getattr(app.state, "service", None)
     if service is not None:
-        service.worker.close()  # the analysis process ends with the server
+        # the analysis process ends with the server (it starts again with the next request);
+        # the store stays open: an app may be served again, as the tests do
+        service.worker.close()
 
 
 def _wants_html(request: Request) -> bool:
@@ -52,12 +54,12 @@ def create_app(
     analysis_timeout: float = ANALYSIS_TIMEOUT,
     queue_timeout: float = QUEUE_TIMEOUT,
 ) -> FastAPI:
-    """The app over the DuckDB file ``db_path``. URLs are fetched with ``fetch`` (default: the
-    CLI's limits), private and loopback addresses refused unless ``allow_private``.
-
-    ``corpus`` is the corpus store the corpus pages read and every analysis is added to: a path
-    or a ``postgresql://`` URL; by default the tables sit beside the app's own in ``db_path``
-    (two connections to one DuckDB file in one process share one database)."""
+    """The app over the corpus store in the DuckDB file ``db_path``, or in ``corpus`` (a path or
+    a ``postgresql://`` URL) when given; uploads are written briefly beside ``db_path``. Every
+    analysis made in the app is one row of that store (see :class:`Service`); the tables earlier
+    versions kept in ``db_path`` are moved into it first (:mod:`claimscope.corpus.legacy`). URLs are
+    fetched with ``fetch`` (default: the CLI's limits), private and loopback addresses refused
+    unless ``allow_private``."""
     options = fetch or FetchOptions()
     if allow_private != options.allow_private:
         options = FetchOptions(
@@ -76,19 +78,20 @@ def create_app(
         openapi_url="/api/openapi.json",
         lifespan=_lifespan,
     )
-    store = AnalysisStore(db_path)
+    db_path = Path(db_path)
+    corpus_store = open_corpus(db_path if corpus is None else corpus)
     try:
-        # a damaged store: refuse to start, with one clear error (the corpus store reads every
-        # table of its file, the app's own when they share it)
-        if corpus is not None:
-            store.verify()
-        corpus_store = open_corpus(db_path if corpus is None else corpus)
-        corpus_store.verify()
+        corpus_store.verify()  # a damaged store: refuse to start, with one clear error
+        legacy.adopt(db_path, corpus_store)
     except BaseException:
-        store.close()
+        corpus_store.close()
         raise
     app.state.service = Service(
-        store, options, corpus_store, analysis_timeout=analysis_timeout, queue_timeout=queue_timeout
+        options,
+        corpus_store,
+        db_path.parent,
+        analysis_timeout=analysis_timeout,
+        queue_timeout=queue_timeout,
     )
 
     @app.exception_handler(ClaimscopeError)
@@ -112,6 +115,8 @@ def create_app(
             default = exc.detail == "Not Found"
             message = "Not found." if default else f"Not found: {exc.detail}."
             return pages.error_page(request, message, 404)
+        if _wants_html(request) and exc.status_code == 409:
+            return pages.error_page(request, f"{exc.detail}.", 409)
         return JSONResponse(
             {"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
         )

@@ -26,7 +26,7 @@ from claimscope.web.inputs import (
     corpus_from_upload,
     is_corpus_upload,
 )
-from claimscope.web.service import service
+from claimscope.web.service import service, stored_key
 
 router = APIRouter(include_in_schema=False)
 
@@ -50,6 +50,8 @@ def error_page(request: Request, message: str, status: int) -> HTMLResponse:
     """The page for a refused request; its heading names what was being done."""
     if status == 404:
         heading = "Not found"
+    elif status == 409:
+        heading = "Several articles have this id"
     elif request.url.path.startswith("/corpus"):
         heading = "The corpus cannot answer this request"
     else:
@@ -59,7 +61,8 @@ def error_page(request: Request, message: str, status: int) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
-    recent = service(request).store.recent(20)
+    with service(request).corpus() as store:
+        recent = store.recent(20)
     return render(request, "home.html.j2", recent=recent, accept=",".join(UPLOAD_SUFFIXES))
 
 
@@ -150,24 +153,28 @@ def _analyze_corpus(
         "failures": [{"source": f.source, "reason": f.reason, "stage": f.stage} for f in failures],
         "notes": upload.notes,
     }
-    batch_id = svc.store.put_batch(batch)
+    with svc.corpus() as store:
+        batch_id = store.put_upload(batch)
     return RedirectResponse(f"/batch/{batch_id}", status_code=303)
 
 
 @router.get("/batch/{batch_id}", response_class=HTMLResponse)
 def batch_page(batch_id: str, request: Request) -> HTMLResponse:
-    batch = service(request).store.get_batch(batch_id)
+    with service(request).corpus() as store:
+        batch = store.get_upload(batch_id)
     if batch is None:
         raise HTTPException(404)
     return render(request, "batch.html.j2", batch=batch)
 
 
-@router.get("/a/{analysis_id:path}", response_class=HTMLResponse)  # ids may hold "/"
+@router.get("/a/{analysis_id:path}", response_class=HTMLResponse)  # record ids may hold "/"
 def article_page(analysis_id: str, request: Request) -> HTMLResponse:
-    analysis = service(request).store.get(analysis_id)
+    key = stored_key(service(request), analysis_id)
+    with service(request).corpus() as store:
+        analysis = store.get(key)
     if analysis is None:
         raise HTTPException(404)
-    return report_page(analysis, json_href=f"/api/analyses/{quote(analysis_id)}")
+    return report_page(analysis, json_href=f"/api/analyses/{quote(key)}")
 
 
 def report_page(analysis: Analysis, *, json_href: str) -> HTMLResponse:
