@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sys
@@ -20,6 +19,7 @@ from claimscope.cli.common import (
     MaxChars,
     err,
     fail,
+    option_date,
     progress_bar,
     status,
     write,
@@ -43,15 +43,6 @@ class InputFormat(StrEnum):
     csv = "csv"
     warc = "warc"
     feed = "feed"
-
-
-def _check_date(value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise fail(f"--published must be a date as YYYY-MM-DD, not {value!r}") from None
 
 
 def analyze(
@@ -138,7 +129,7 @@ def analyze(
             max_bytes=max_bytes,
             title=title,
             outlet=outlet,
-            published=_check_date(published),
+            published=option_date(published, "--published"),
         )
         many = is_corpus(input, options)
         items = read(input, options)

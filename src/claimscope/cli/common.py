@@ -47,6 +47,10 @@ MaxChars = Annotated[
 DbOption = Annotated[
     str, typer.Option("--db", help="A DuckDB file (created if missing) or postgresql://... URL.")
 ]
+# The filters every command over a corpus store offers (checked with option_date)
+OutletFilter = Annotated[str | None, typer.Option(help="Only this outlet.")]
+SinceFilter = Annotated[str | None, typer.Option(help="Published on or after YYYY-MM-DD.")]
+UntilFilter = Annotated[str | None, typer.Option(help="Published on or before YYYY-MM-DD.")]
 
 
 def fail(message: str) -> typer.Exit:
@@ -65,7 +69,16 @@ def option_date(value: str | None, name: str) -> str | None:
     try:
         return dt.date.fromisoformat(value).isoformat()
     except ValueError:
-        raise fail(f"{name} must be a date, YYYY-MM-DD (got {value!r})") from None
+        raise fail(f"{name} must be a date as YYYY-MM-DD, not {value!r}") from None
+
+
+def filters(outlet: str | None, since: str | None, until: str | None) -> dict[str, str | None]:
+    """The corpus filters as the store's search takes them, the dates checked."""
+    return {
+        "outlet": outlet,
+        "since": option_date(since, "--since"),
+        "until": option_date(until, "--until"),
+    }
 
 
 def open_store(db: str) -> Any:

@@ -31,10 +31,13 @@ from claimscope.cli.common import (
     EXIT_PARTIAL,
     DbOption,
     MaxChars,
+    OutletFilter,
+    SinceFilter,
+    UntilFilter,
     err,
     fail,
+    filters,
     open_store,
-    option_date,
 )
 from claimscope.errors import ClaimscopeError
 
@@ -231,9 +234,9 @@ def corpus_search(
     query: Annotated[
         str | None, typer.Argument(help="Words to find in articles and claims.")
     ] = None,
-    outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
-    since: Annotated[str | None, typer.Option(help="Published on or after YYYY-MM-DD.")] = None,
-    until: Annotated[str | None, typer.Option(help="Published on or before YYYY-MM-DD.")] = None,
+    outlet: OutletFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
     speaker: Annotated[str | None, typer.Option(help="Quoting this speaker.")] = None,
     place: Annotated[str | None, typer.Option(help="Naming this place.")] = None,
     technique: Annotated[
@@ -247,9 +250,7 @@ def corpus_search(
     try:
         hits = store.search(
             query,
-            outlet=outlet,
-            since=option_date(since, "--since"),
-            until=option_date(until, "--until"),
+            **filters(outlet, since, until),
             speaker=speaker,
             place=place,
             technique=technique,

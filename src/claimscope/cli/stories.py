@@ -15,10 +15,13 @@ from rich.table import Table
 
 from claimscope.cli.common import (
     DbOption,
+    OutletFilter,
+    SinceFilter,
+    UntilFilter,
     err,
     fail,
+    filters,
     open_store,
-    option_date,
 )
 from claimscope.cli.corpus import corpus_app
 from claimscope.errors import ClaimscopeError
@@ -230,9 +233,9 @@ def corpus_compare(
     cluster: Annotated[
         int | None, typer.Option(help="Compare the articles of this claim cluster instead.")
     ] = None,
-    outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
-    since: Annotated[str | None, typer.Option(help="Published on or after YYYY-MM-DD.")] = None,
-    until: Annotated[str | None, typer.Option(help="Published on or before YYYY-MM-DD.")] = None,
+    outlet: OutletFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Articles at most.")] = 100,
     as_json: JsonOption = False,
 ) -> None:
@@ -251,13 +254,7 @@ def corpus_compare(
                 )
             keys = list(dict.fromkeys(m.key for m in found.members))
         else:
-            hits = store.search(
-                query,
-                outlet=outlet,
-                since=option_date(since, "--since"),
-                until=option_date(until, "--until"),
-                limit=limit,
-            )
+            hits = store.search(query, **filters(outlet, since, until), limit=limit)
             keys = [h.key for h in hits]
         items = store.analyses(keys[:limit])
     except ClaimscopeError as e:
