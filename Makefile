@@ -1,15 +1,19 @@
 # Two set-up commands for a fresh machine (see README):
-#   make example   install, then analyse the bundled example article
-#   make test      install with the development tools, then lint, type-check and run the tests
+#   make example   install the core, then analyse the bundled example article
+#   make test      install with the development tools and the extras the tests use, then lint,
+#                  type-check and run the tests
+# PyTorch, Ray and Playwright are not in `make test`: their tests run where they are installed and
+# are skipped with a message where not, except in CI (.ci/run runs `make test-extras` first).
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 EXAMPLE ?= ../shared/examples/presstv-2018-idlib.txt
-# PyTorch for the train extra: the CPU wheel this project's machines hold. Elsewhere, to avoid a
-# CUDA build of several GB: make test TORCH="torch --extra-index-url https://download.pytorch.org/whl/cpu"
-TORCH ?= torch==2.13.0
+# PyTorch for the train extra, pinned to a CPU build (a local "+cpu" version never resolves to a
+# CUDA build of several GB). Where the package index lacks it (standard PyPI):
+#   make test-extras TORCH="torch --index-url https://download.pytorch.org/whl/cpu"
+TORCH ?= torch==2.13.0+cpu
 
-.PHONY: example test lint typecheck pytest schema calibrate bench bench-scaling bench-tagger bench-claims bench-web bench-factchecks bench-corpus clean
+.PHONY: example test test-extras lint typecheck pytest schema calibrate bench bench-scaling bench-tagger bench-claims bench-web bench-factchecks bench-corpus clean
 
 # Installation talks on stderr, so that `make example` prints only the analysis on stdout.
 $(BIN)/python:
@@ -24,8 +28,14 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	@echo "installing claimscope with the development tools into $(VENV)" >&2
-	@$(BIN)/pip install --quiet -e '.[dev,train]' $(TORCH) >&2
+	@$(BIN)/pip install --quiet -e '.[dev]' >&2
 	@touch $(VENV)/.installed $@
+
+# The packages of the remaining tests: training (PyTorch's CPU build first, so that the train extra
+# finds it installed), the Ray engine, and the browser tests (Playwright drives Debian's chromium).
+test-extras: $(VENV)/.installed-dev
+	$(BIN)/pip install --quiet $(TORCH)
+	$(BIN)/pip install --quiet -e '.[dev,train,ray]' playwright
 
 example: $(VENV)/.installed
 	@$(BIN)/claimscope analyze $(EXAMPLE) --format json

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,6 +39,23 @@ def shared(relative: str) -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+def need(module: str) -> Any:
+    """An optional package a test needs (by its import name): skipped with a message where it is
+    not installed (``make test`` leaves out PyTorch, Ray and Playwright), a failure in CI, which
+    installs them all."""
+    from claimscope.extras import EXTRA_OF
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as e:
+        extra = EXTRA_OF.get(module.split(".")[0])
+        how = f"pip install 'claimscope[{extra}]'" if extra else f"pip install {module}"
+        message = f"{module} is not installed ({how}, or make test-extras): {e}"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message, allow_module_level=True)
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from claimscope import embeddings, encoder_int8
 from claimscope.errors import ClaimscopeError
 from claimscope.knowledge.factchecks.match import packaged_tuning
 from claimscope.paths import CACHE_ENV
+from tests.conftest import need
 
 TEXTS = [
     "Syria surrendered its entire chemical stockpile in 2013.",
@@ -44,6 +45,7 @@ def test_asking_without_onnx_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -
 def test_the_copy_is_close_to_the_packaged_model_and_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    need("onnx")
     monkeypatch.setenv(CACHE_ENV, str(tmp_path))
     tuning = packaged_tuning()
     monkeypatch.delenv(encoder_int8.ENV, raising=False)

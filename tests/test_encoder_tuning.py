@@ -21,7 +21,7 @@ from claimscope.knowledge.factchecks.match import (
     packaged_tuning,
 )
 from claimscope.training import encoder
-from tests.conftest import shared
+from tests.conftest import need, shared
 
 TEXTS = [
     "Syria surrendered its entire chemical stockpile in 2013.",
@@ -86,6 +86,7 @@ def test_matching_runs_on_the_packaged_tuning_the_fusion_was_trained_with() -> N
 
 
 def test_onnx_with_the_tuning_gives_the_vectors_pytorch_learnt_it_for() -> None:
+    need("torch")
     tuning = packaged_tuning()
     learnt = encoder.torch_vectors(tuning, TEXTS)
     run = matching_embedder().encode(TEXTS)
@@ -97,6 +98,7 @@ def test_onnx_with_the_tuning_gives_the_vectors_pytorch_learnt_it_for() -> None:
 
 
 def test_tuning_pulls_its_training_pairs_together() -> None:
+    need("torch")
     queries = [q for q, _ in PAIRS]
     reviews = [r for _, r in PAIRS]
     tuning = encoder.tune(PAIRS, [None] * len(PAIRS), epochs=4, batch=4, learning_rate=2e-3)
@@ -118,6 +120,7 @@ def test_tuning_pulls_its_training_pairs_together() -> None:
 def test_train_command_on_a_slice_writes_both_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    need("torch")
     data = shared("data/checkthat2020-claim-retrieval")
     monkeypatch.setenv("CLAIMSCOPE_CACHE_DIR", str(tmp_path / "cache"))
     out = tmp_path / "trained"

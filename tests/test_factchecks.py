@@ -519,3 +519,11 @@ def test_a_long_first_embedding_is_announced_once(
             caplog.clear()
             FactCheckIndex.open(store, embedder=_FakeEmbedder())  # stored now: nothing to say
             assert "embedding" not in caplog.text
+
+
+def test_packaged_stop_words_are_scikit_learns() -> None:
+    """Matching keeps the stop list it was trained with, without scikit-learn in the core."""
+    from claimscope.knowledge.factchecks.match import stopwords
+
+    sklearn_text = pytest.importorskip("sklearn.feature_extraction.text")
+    assert stopwords() == frozenset(sklearn_text.ENGLISH_STOP_WORDS)

@@ -21,7 +21,7 @@ from claimscope.corpus.keys import article_key
 from claimscope.errors import ClaimscopeError
 from claimscope.ingest.jsonl_csv import FieldMap, read_csv
 from claimscope.model import Analysis, Article, Failure, Section
-from tests.conftest import shared
+from tests.conftest import need, shared
 
 # Ray Data sets its own deprecated options when it copies its context: its warnings, not ours.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.data.context")
@@ -31,16 +31,9 @@ FAKES_FIELDS = "text=article_content,title=article_title,id=unit_id"
 
 
 def _ray() -> Any:
-    """Ray, which CI installs (the dev extra): skipped without it on a user's machine only."""
-    try:
-        import ray
-        import ray.data
-    except ImportError:
-        message = "Ray is not installed (pip install 'claimscope[ray]')"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return ray
+    """Ray, which CI installs (make test-extras): skipped without it on a user's machine only."""
+    need("ray.data")
+    return need("ray")
 
 
 @pytest.fixture(scope="module")

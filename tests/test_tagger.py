@@ -15,7 +15,7 @@ from claimscope.errors import ClaimscopeError
 from claimscope.ingest.text import read_text
 from claimscope.model import Analysis
 from claimscope.pipeline import analyze
-from tests.conftest import shared
+from tests.conftest import need, shared
 
 TECHNIQUES = ["doubt", "loaded_language"]
 
@@ -91,6 +91,8 @@ def small_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     step of the real path (about 20 s)."""
     from claimscope.training.techniques import train
 
+    need("torch")
+    need("onnx")
     out = tmp_path_factory.mktemp("tagger") / "techniques.onnx"
     report = train(shared("data/ptc2019"), out, epochs=1, limit=6)
     assert report.path == out and out.stat().st_size > 1_000_000

@@ -36,6 +36,13 @@ def serve(
     ] = None,
 ) -> None:
     """Run the web app and JSON API (pages at /, corpus at /corpus, OpenAPI at /api/openapi.json)."""
+    from claimscope.extras import need
+
+    try:
+        for module in ("fastapi", "uvicorn", "multipart", "duckdb"):
+            need(module, "claimscope serve")
+    except ClaimscopeError as e:
+        raise fail(str(e)) from None
     import uvicorn
 
     from claimscope.web.app import create_app

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from claimscope.errors import ClaimscopeError
+from claimscope.extras import need
 
 Row = tuple[Any, ...]
 
@@ -69,10 +70,7 @@ class Database:
         if is_postgres_url(target):
             self.backend = "postgresql"
             self.target = str(target)
-            try:
-                import psycopg
-            except ImportError as e:  # pragma: no cover - a dependency
-                raise StoreError("a PostgreSQL store needs psycopg (pip install psycopg)") from e
+            psycopg = need("psycopg", "a corpus store on PostgreSQL")
             try:
                 self._pg = psycopg.connect(self.target, autocommit=True)
             except psycopg.OperationalError as e:
@@ -83,8 +81,7 @@ class Database:
             self._pg.execute("SET jit = off")
             self._pg.prepare_threshold = None
         else:
-            import duckdb
-
+            duckdb = need("duckdb", "the corpus store")
             self.backend = "duckdb"
             path = Path(target)
             self.target = str(path)

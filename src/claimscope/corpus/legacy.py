@@ -16,11 +16,10 @@ import logging
 from pathlib import Path
 from urllib.parse import quote
 
-import duckdb
-
 from claimscope.corpus.corpus_store import CorpusStore
 from claimscope.corpus.db import StoreError, damaged
 from claimscope.corpus.keys import article_key
+from claimscope.extras import need
 from claimscope.model import Analysis
 
 log = logging.getLogger(__name__)
@@ -33,6 +32,7 @@ def adopt(path: Path, store: CorpusStore) -> int:
     may be the same file; return how many analyses were moved. A missing file has nothing."""
     if not path.is_file():
         return 0
+    duckdb = need("duckdb", "the corpus store")
     try:
         con = duckdb.connect(str(path))
     except duckdb.Error as e:

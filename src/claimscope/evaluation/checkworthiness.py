@@ -157,7 +157,9 @@ def evaluate(
     """Train the baselines on the training split of ``folder`` and score all systems on its test
     sets (and on ``checkthat2024``, a CheckThat! 2024 TSV, when given)."""
     from claimscope.analyzers import checkworthiness as cw
+    from claimscope.extras import need
 
+    need("sklearn", "the check-worthiness baselines")
     crowd, expert = training.read_claimbuster(folder)
     parts = training.split(crowd, expert)
     tests = {EXPERT: parts.test_expert[:limit], CROWD: parts.test_crowd[:limit]}

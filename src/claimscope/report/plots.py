@@ -17,6 +17,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from claimscope.model import Analysis, Attribution, Claim, Place, TimelineEvent
 from claimscope.report.wording import percent
@@ -671,6 +672,8 @@ def to_png(svg: str, scale: float = 2.0) -> bytes:
     resvg (a self-contained Rust renderer, wheels on PyPI) needs no system library or browser; the
     text is drawn with the machine's installed fonts.
     """
-    import resvg_py
+    from claimscope.extras import need
+
+    resvg_py: Any = need("resvg_py", "PNG plots")
 
     return bytes(resvg_py.svg_to_bytes(svg_string=svg, background="#ffffff", zoom=scale))

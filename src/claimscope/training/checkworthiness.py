@@ -434,8 +434,10 @@ def train(
     Deterministic: the same data and versions give the same files.
     """
     import numpy as np
-    import sklearn
 
+    from claimscope.extras import need
+
+    sklearn = need("sklearn", "training the check-worthiness scorers")
     say = progress or (lambda _: None)
     out = out_dir if out_dir is not None else default_out()
     crowd, expert = read_claimbuster(claimbuster_dir)

@@ -170,6 +170,9 @@ def train(
     """The tuning and the fusion from CheckThat train. ``limit``: the first N tweets only,
     against their gold reviews and 1,000 others (as ``eval --limit`` does), for a quick check of
     the whole path, not for weights to ship."""
+    from claimscope.extras import need
+
+    need("sklearn", "training fact-check matching")
     say = progress or (lambda _message: None)
     split = read_split(data_dir, "train")
     queries = split.queries[:limit] if limit else split.queries

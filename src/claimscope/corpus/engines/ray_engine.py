@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from claimscope.corpus.engines import Result
 from claimscope.corpus.engines.rows import Row, analyze_rows, one_line
 from claimscope.errors import ClaimscopeError
+from claimscope.extras import need
 from claimscope.model import Analysis, Article, Failure
 
 if TYPE_CHECKING:
@@ -43,7 +44,6 @@ ROWS_PER_FILE = 1_000  # rows per Parquet file, about
 # The driver's settings that change an analysis (fact-check store, outlet registry, embedding
 # model, gazetteer cache) are passed on to the actors, which may run on other machines.
 ENV_PREFIX = "CLAIMSCOPE_"
-INSTALL_HINT = "install claimscope[ray] (pip install 'claimscope[ray]')"
 
 
 # --- the worker side ------------------------------------------------------------------------------
@@ -77,13 +77,8 @@ class AnalyzeActor:
 
 
 def _import_ray() -> Any:
-    try:
-        import ray
-        import ray.data
-    except ImportError as e:
-        raise ClaimscopeError(
-            f"the Ray engine needs Ray, which is not installed: {INSTALL_HINT} ({e})"
-        ) from None
+    ray = need("ray", "the Ray engine")
+    need("ray.data", "the Ray engine")
     return ray
 
 

@@ -18,10 +18,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from claimscope.corpus.stories.flat import ClaimRecord
+from claimscope.extras import need
 
 #: Cosine similarity (MiniLM) for a join across outlets, and within one outlet.
 CROSS_OUTLET = 0.78
@@ -61,7 +63,7 @@ def _date_key(c: ClaimRecord) -> tuple[int, str, str, str]:
 
 
 def _index(vectors: np.ndarray) -> object:
-    import faiss
+    faiss: Any = need("faiss", "claim clusters")
 
     d = vectors.shape[1]
     if len(vectors) <= EXACT_UP_TO:

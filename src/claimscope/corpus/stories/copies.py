@@ -14,8 +14,10 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from claimscope.corpus.stories.flat import ParagraphRecord
+from claimscope.extras import need
 
 THRESHOLD = 0.6  # Jaccard of word 5-gram sets
 SHINGLE = 5
@@ -51,7 +53,8 @@ def find_copies(
     threshold: float = THRESHOLD,
     permutations: int = PERMUTATIONS,
 ) -> list[CopyLink]:
-    from datasketch import MinHash, MinHashLSH
+    datasketch: Any = need("datasketch", "finding copies")
+    MinHash, MinHashLSH = datasketch.MinHash, datasketch.MinHashLSH
 
     shingles = [_shingles(p.text) for p in paragraphs]
     lsh = MinHashLSH(threshold=threshold, num_perm=permutations)

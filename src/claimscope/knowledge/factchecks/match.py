@@ -60,10 +60,13 @@ def _stemmer() -> Any:
 
 
 @lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+def stopwords() -> frozenset[str]:
+    """scikit-learn's English stop words, packaged (``stopwords.txt``): the list the matcher was
+    trained and measured with, without scikit-learn in the core install."""
+    from importlib import resources
 
-    return frozenset(ENGLISH_STOP_WORDS)
+    text = resources.files("claimscope.knowledge.factchecks").joinpath("stopwords.txt").read_text()
+    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
 
 
 _QUOTE_MARKS = '"“”„«»'
@@ -82,7 +85,7 @@ def prepare(text: str) -> str:
 
 def terms(text: str) -> list[str]:
     """Lower-cased, stop-worded, Porter-stemmed words: BM25's tokens and the overlap feature's."""
-    stop = _stopwords()
+    stop = stopwords()
     words = [w for w in _WORD.findall(text.casefold()) if w not in stop]
     return list(_stemmer().stemWords(words))
 
