@@ -193,6 +193,18 @@ def analysis_from_doc(doc: Doc) -> Analysis:
     )
 
 
+def not_english(analysis: Analysis) -> str | None:
+    """The one-line warning for an article passed over for its language (its notes say so too),
+    or None when it was analysed."""
+    article = analysis.article
+    if article.language == ENGLISH:
+        return None
+    return (
+        f"{article.source or article.id}: the text is in language '{article.language}', not "
+        "English; no analysis was run (--language en forces it)"
+    )
+
+
 def _unanalysed(article: Article) -> Analysis:
     notes = [
         *article.ingest_notes,

@@ -8,6 +8,10 @@ order ``claimscope --help`` lists them.
 
 from __future__ import annotations
 
+import sys
+
+import typer
+
 from claimscope.cli import (
     analyze,
     corpus,
@@ -33,5 +37,16 @@ app.add_typer(factchecks.factchecks_app, name="factchecks")
 app.add_typer(corpus.corpus_app, name="corpus")  # with the story commands of cli.stories
 
 
+def plain_help(group: typer.Typer) -> None:
+    """Help as plain text wrapped at 80 columns (click's), not Rich's boxed tables, whose option
+    column leaves the help text a few words wide when the output is not a terminal."""
+    group.rich_markup_mode = None
+    for sub in group.registered_groups:
+        if sub.typer_instance is not None:
+            plain_help(sub.typer_instance)
+
+
 def main() -> None:
+    if not sys.stdout.isatty():  # piped, redirected, or read by another program
+        plain_help(app)
     app()

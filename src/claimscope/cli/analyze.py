@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
+from rich.markup import escape
 
 from claimscope.cli.common import (
     EXIT_ERROR,
@@ -175,7 +176,7 @@ def _run_single(
     factchecks: str | None = None,
 ) -> int:
     from claimscope import nlp
-    from claimscope.pipeline import analyze_many
+    from claimscope.pipeline import analyze_many, not_english
     from claimscope.report import render
 
     with status("Analysing"):
@@ -184,6 +185,9 @@ def _run_single(
     for f in results:
         if isinstance(f, Failure):
             raise ClaimscopeError(f"{f.source}: {f.reason}")
+    warning = not_english(analyses[0])
+    if warning:
+        err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
     text = render(analyses[0], fmt.value)
     write(text, out)
     if plots is not None:
@@ -202,7 +206,7 @@ def _run_batch(
     factchecks: str | None = None,
 ) -> int:
     from claimscope import nlp
-    from claimscope.pipeline import analyze_many
+    from claimscope.pipeline import analyze_many, not_english
     from claimscope.report import render
 
     if fmt is not OutputFormat.json and out is None:
@@ -214,7 +218,7 @@ def _run_batch(
     if fmt is OutputFormat.json and out is not None:
         opened = sink = out.open("w", encoding="utf-8")
     fail_file = failures_path.open("w", encoding="utf-8") if failures_path else None
-    done = failed = 0
+    done = failed = skipped = 0
     started = time.perf_counter()
     try:
         with progress_bar() as progress:
@@ -223,19 +227,25 @@ def _run_batch(
                 if isinstance(result, Failure):
                     failed += 1
                     err.print(
-                        f"[yellow]failed:[/] {result.source}: {result.reason}", highlight=False
+                        f"[yellow]failed:[/] {escape(result.source)}: {escape(result.reason)}",
+                        highlight=False,
                     )
                     if fail_file:
                         fail_file.write(json.dumps(result.model_dump(), ensure_ascii=False) + "\n")
                 else:
-                    done += 1
+                    warning = not_english(result)
+                    if warning:
+                        skipped += 1
+                        err.print(f"[yellow]skipped:[/] {escape(warning)}", highlight=False)
+                    else:
+                        done += 1
                     if fmt is OutputFormat.json:
                         sink.write(result.to_json(indent=None) + "\n")
                     else:
                         assert out is not None
                         name = _safe_name(result.article.id) + "." + fmt.value
                         (out / name).write_text(render(result, fmt.value), encoding="utf-8")
-                rate = (done + failed) / max(time.perf_counter() - started, 1e-9)
+                rate = (done + skipped + failed) / max(time.perf_counter() - started, 1e-9)
                 progress.update(
                     task, advance=1, description=f"{done} analysed, {failed} failed, {rate:.1f}/s"
                 )
@@ -244,8 +254,9 @@ def _run_batch(
             opened.close()
         if fail_file:
             fail_file.close()
-    err.print(f"{done} analysed, {failed} failed", highlight=False)
-    if done == 0:
+    passed = f", {skipped} skipped (not English)" if skipped else ""
+    err.print(f"{done} analysed, {failed} failed{passed}", highlight=False)
+    if done == 0 and not skipped:
         return EXIT_ERROR
     return EXIT_PARTIAL if failed else 0
 

@@ -31,6 +31,28 @@ app = typer.Typer(
 )
 err = Console(stderr=True, soft_wrap=True)  # one line per message, piped or not
 
+
+def _print_version(value: bool) -> None:
+    if value:
+        from claimscope._version import __version__
+
+        typer.echo(f"claimscope {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    # no docstring: the app's own help stays the group's
+    pass
+
+
 EXIT_ERROR = 1
 EXIT_PARTIAL = 3
 

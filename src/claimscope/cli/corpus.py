@@ -184,8 +184,10 @@ def corpus_run(
             soft_wrap=True,
         )
     err.print(
-        f"run {summary.run}: {summary.analysed} analysed, {summary.failed} failed, "
-        f"{the_plan.stored} skipped (already stored) in {summary.seconds:.1f} s "
+        f"run {summary.run}: {summary.analysed - summary.not_english} analysed, "
+        f"{summary.failed} failed, {the_plan.stored} skipped (already stored)"
+        + (f", {summary.not_english} skipped (not English)" if summary.not_english else "")
+        + f" in {summary.seconds:.1f} s "
         f"({summary.rate:.1f} articles/s); store: {db}",
         highlight=False,
         soft_wrap=True,

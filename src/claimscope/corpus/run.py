@@ -24,6 +24,7 @@ from claimscope.corpus.inputs import expand, read_all
 from claimscope.corpus.keys import article_key
 from claimscope.ingest.auto import ReadOptions
 from claimscope.model import Analysis, Article, Failure
+from claimscope.pipeline import not_english
 
 CHECK_EVERY = 512  # keys asked of the store at a time
 WRITE_EVERY = 32  # analyses per transaction
@@ -47,7 +48,8 @@ class Plan:
 class Summary:
     run: str
     plan: Plan
-    analysed: int = 0
+    analysed: int = 0  # stored analyses, those below included
+    not_english: int = 0  # of them, articles passed over for their language (stored with a note)
     failed: int = 0  # analysis failures plus unreadable inputs
     seconds: float = 0.0
     failures: list[Failure] = field(default_factory=list)  # the first few, for the summary
@@ -145,6 +147,7 @@ def run(
                 continue
             if not waiting:
                 first_waiting = time.perf_counter()
+            summary.not_english += not_english(result) is not None
             waiting.append((key, result, result.article.source))
             if len(waiting) >= WRITE_EVERY or time.perf_counter() - first_waiting > WRITE_SECONDS:
                 flush()
