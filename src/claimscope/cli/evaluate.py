@@ -61,6 +61,9 @@ def eval_attribution(
     typer.echo(format_report(result))
     if rules_out is not None:
         write_rules(result, rules_out)
+        from claimscope import integrity
+
+        integrity.rerecord([rules_out])  # make calibrate writes the packaged confidence.json
 
 
 @eval_app.command("speakers")

@@ -106,6 +106,9 @@ def train_factcheck_matching(
         trained = train(checkthat, folds=folds, limit=limit, progress=say)
         save(trained.fusion, folder / FUSION_FILE)
         trained.tuning.save(folder / TUNING_FILE)
+        from claimscope import integrity
+
+        integrity.rerecord([folder / FUSION_FILE, folder / TUNING_FILE])
     typer.echo(json.dumps(trained.fusion.to_dict(), indent=1))
     typer.echo(f"written to {folder / FUSION_FILE} and {folder / TUNING_FILE}")
 

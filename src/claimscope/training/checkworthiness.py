@@ -499,6 +499,9 @@ def train(
     words_path, encoder_path = out / cw.PACKAGED_WORDS, out / cw.PACKAGED
     model.save(words_path)
     encoder_model.save(encoder_path)
+    from claimscope import integrity
+
+    integrity.rerecord([words_path, encoder_path])  # the package runs its own retrained files
     return TrainReport(
         out=out,
         train_rows=len(rows),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from importlib.resources import files
 
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
@@ -37,11 +36,11 @@ def rule_confidence() -> dict[str, float]:
     ../shared/data/polnear/train`` (``make calibrate``): counts per rule, no text. Smoothing keeps a
     rule seen a handful of times away from 0 and 1.
     """
-    path = files("claimscope.analyzers.attribution").joinpath("confidence.json")
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        return {}
+    from claimscope import integrity
+
+    data = json.loads(
+        integrity.packaged("analyzers/attribution/confidence.json").read_text("utf-8")
+    )
     return {
         rule: round((v["matched"] + 1) / (v["total"] + 2), 3)
         for rule, v in data.get("rules", {}).items()

@@ -63,7 +63,6 @@ def _stemmer() -> Any:
 def stopwords() -> frozenset[str]:
     """scikit-learn's English stop words, packaged (``stopwords.txt``): the list the matcher was
     trained and measured with, without scikit-learn in the core install."""
-    from importlib import resources
 
     text = resources.files("claimscope.knowledge.factchecks").joinpath("stopwords.txt").read_text()
     return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
@@ -128,15 +127,17 @@ class Fusion:
 
 @lru_cache(maxsize=1)
 def packaged_fusion() -> Fusion:
-    text = (
-        resources.files("claimscope.knowledge.factchecks").joinpath(FUSION_FILE).read_text("utf-8")
-    )
+    from claimscope import integrity
+
+    text = integrity.packaged(f"knowledge/factchecks/{FUSION_FILE}").read_text("utf-8")
     return Fusion.from_dict(json.loads(text))
 
 
 @lru_cache(maxsize=1)
 def packaged_tuning() -> embeddings.Tuning:
-    data = resources.files("claimscope.knowledge.factchecks").joinpath(TUNING_FILE).read_bytes()
+    from claimscope import integrity
+
+    data = integrity.packaged(f"knowledge/factchecks/{TUNING_FILE}").read_bytes()
     return embeddings.Tuning.load(data)
 
 
