@@ -225,7 +225,7 @@ def _tiny_index() -> dict[str, Any]:
     }
 
 
-def test_cache_is_built_once_reused_and_rebuilt_when_corrupt(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_cache_is_built_once_reused_and_rebuilt_when_corrupt(tmp_path, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
     builds: list[int] = []
 
     def fake_build() -> dict[str, Any]:
@@ -239,7 +239,11 @@ def test_cache_is_built_once_reused_and_rebuilt_when_corrupt(tmp_path, monkeypat
     assert Gazetteer(path).exact("Taftanaz")[0].geonames_id == 163799
     assert not list(path.parent.glob("*.tmp"))  # written under a temporary name, then renamed
 
+    said = [r.getMessage() for r in caplog.records if "building the place index" in r.getMessage()]
+    assert len(said) == 1 and str(path) in said[0]  # the first run says why it waits
+    caplog.clear()
     assert ensure_index() == path and builds == [1]  # reused
+    assert not caplog.records
 
     path.write_bytes(b"not a database at all" * 100)  # corrupted
     assert ensure_index() == path and builds == [1, 1]

@@ -1,6 +1,7 @@
 """The ``claimscope`` command: a thin shell over the library, one module per command group
 (:mod:`~claimscope.cli.analyze`, :mod:`~claimscope.cli.evaluate`, :mod:`~claimscope.cli.train`,
 :mod:`~claimscope.cli.factchecks`, :mod:`~claimscope.cli.info`, :mod:`~claimscope.cli.serve`,
+:mod:`~claimscope.cli.setup`,
 :mod:`~claimscope.cli.corpus` with :mod:`~claimscope.cli.stories`) over one shared module
 (:mod:`~claimscope.cli.common`: the app, errors, exit codes). This module assembles them, in the
 order ``claimscope --help`` lists them.
@@ -19,6 +20,7 @@ from claimscope.cli import (
     factchecks,
     info,
     serve,
+    setup,
     stories,  # noqa: F401  (adds the story commands to corpus_app)
     train,
 )
@@ -31,6 +33,7 @@ app.command()(info.schema)
 app.command()(info.outlet)
 app.command()(serve.serve)
 app.command()(info.version)
+app.command()(setup.setup)
 app.add_typer(evaluate.eval_app, name="eval")
 app.add_typer(train.train_app, name="train")
 app.add_typer(factchecks.factchecks_app, name="factchecks")

@@ -232,6 +232,13 @@ def ensure_index(path: Path | None = None) -> Path:
         if _valid(path):
             return path
         log.warning("gazetteer cache %s is stale or unreadable; rebuilding it", path)
+    # One line on the first run of a machine (the logging module's last-resort handler prints a
+    # warning on stderr when the application configured none): the wait is explained.
+    log.warning(
+        "building the place index from the GeoNames data (once per machine, about 20 s; "
+        "claimscope setup does it ahead of time): %s",
+        path,
+    )
     started = time.perf_counter()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
