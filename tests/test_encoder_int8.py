@@ -27,6 +27,7 @@ def test_off_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(encoder_int8.ENV, "0")
     assert not encoder_int8.wanted()
     monkeypatch.setenv(encoder_int8.ENV, "1")
+    need("onnx")  # asked for, it needs onnx to make the copy (the next test)
     assert encoder_int8.wanted()
 
 

@@ -29,7 +29,6 @@ from claimscope.errors import ClaimscopeError
 EXTRA_OF: dict[str, str] = {
     "fastapi": "web",
     "uvicorn": "web",
-    "multipart": "web",
     "duckdb": "corpus",
     "faiss": "corpus",
     "datasketch": "corpus",
@@ -60,6 +59,7 @@ def need(module: str, what: str) -> ModuleType:
     try:
         return importlib.import_module(module)
     except ImportError as e:
+        message = hint(module, what)
         if e.name is not None and e.name.split(".")[0] != module.split(".")[0]:
-            raise  # the package is there, but something it imports is broken: not our hint
-        raise MissingExtra(hint(module, what)) from None
+            message += f" ({e})"  # the package is there, but something it needs is not
+        raise MissingExtra(message) from None

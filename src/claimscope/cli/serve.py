@@ -39,7 +39,7 @@ def serve(
     from claimscope.extras import need
 
     try:
-        for module in ("fastapi", "uvicorn", "multipart", "duckdb"):
+        for module in ("fastapi", "uvicorn", "duckdb"):
             need(module, "claimscope serve")
     except ClaimscopeError as e:
         raise fail(str(e)) from None
