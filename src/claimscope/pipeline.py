@@ -193,7 +193,7 @@ def analysis_from_doc(doc: Doc) -> Analysis:
     )
 
 
-def not_english(analysis: Analysis) -> str | None:
+def language_warning(analysis: Analysis) -> str | None:
     """The one-line warning for an article passed over for its language (its notes say so too),
     or None when it was analysed."""
     article = analysis.article

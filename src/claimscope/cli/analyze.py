@@ -176,7 +176,7 @@ def _run_single(
     factchecks: str | None = None,
 ) -> int:
     from claimscope import nlp
-    from claimscope.pipeline import analyze_many, not_english
+    from claimscope.pipeline import analyze_many, language_warning
     from claimscope.report import render
 
     with status("Analysing"):
@@ -185,7 +185,7 @@ def _run_single(
     for f in results:
         if isinstance(f, Failure):
             raise ClaimscopeError(f"{f.source}: {f.reason}")
-    warning = not_english(analyses[0])
+    warning = language_warning(analyses[0])
     if warning:
         err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
     text = render(analyses[0], fmt.value)
@@ -206,7 +206,7 @@ def _run_batch(
     factchecks: str | None = None,
 ) -> int:
     from claimscope import nlp
-    from claimscope.pipeline import analyze_many, not_english
+    from claimscope.pipeline import analyze_many, language_warning
     from claimscope.report import render
 
     if fmt is not OutputFormat.json and out is None:
@@ -233,7 +233,7 @@ def _run_batch(
                     if fail_file:
                         fail_file.write(json.dumps(result.model_dump(), ensure_ascii=False) + "\n")
                 else:
-                    warning = not_english(result)
+                    warning = language_warning(result)
                     if warning:
                         skipped += 1
                         err.print(f"[yellow]skipped:[/] {escape(warning)}", highlight=False)

@@ -24,7 +24,7 @@ from claimscope.corpus.inputs import expand, read_all
 from claimscope.corpus.keys import article_key
 from claimscope.ingest.auto import ReadOptions
 from claimscope.model import Analysis, Article, Failure
-from claimscope.pipeline import not_english
+from claimscope.pipeline import language_warning
 
 CHECK_EVERY = 512  # keys asked of the store at a time
 WRITE_EVERY = 32  # analyses per transaction
@@ -147,7 +147,7 @@ def run(
                 continue
             if not waiting:
                 first_waiting = time.perf_counter()
-            summary.not_english += not_english(result) is not None
+            summary.not_english += language_warning(result) is not None
             waiting.append((key, result, result.article.source))
             if len(waiting) >= WRITE_EVERY or time.perf_counter() - first_waiting > WRITE_SECONDS:
                 flush()
