@@ -32,7 +32,7 @@ def _missing(message: str) -> None:
 try:
     from playwright.sync_api import Browser, Page, sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
-    _missing("playwright is not installed (pip install -e '.[dev]')")
+    _missing("playwright is not installed (pip install playwright, or make test-extras)")
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None:  # pragma: no cover - depends on the machine
