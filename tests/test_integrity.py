@@ -118,3 +118,12 @@ def test_retraining_into_the_package_records_the_new_files(
         integrity.packaged(relative)  # passes now
     finally:
         integrity.recorded.cache_clear()  # the real package's record again
+
+
+def test_a_missing_shipped_file_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    integrity.recorded()  # the real record, read (and kept) before the package moves
+    root = tmp_path / "claimscope"
+    root.mkdir()
+    monkeypatch.setattr(integrity, "package_root", lambda: root)
+    with pytest.raises(integrity.ModelMismatch, match=r"fusion\.json, a file of .* cannot be read"):
+        integrity.packaged("knowledge/factchecks/fusion.json")

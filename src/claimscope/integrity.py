@@ -115,7 +115,12 @@ def check(path: Path, expected: str, what: str, how: str) -> None:
 
     ``what`` names the file's role ("the English spaCy model"), ``how`` the setting that would
     run another file on purpose."""
-    stat = path.stat()
+    try:
+        stat = path.stat()
+    except OSError as e:
+        raise ModelMismatch(
+            f"{path}, a file of {what}, cannot be read ({e.strerror}): {how}"
+        ) from e
     key = f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\0{expected}"
     with _lock:
         if key in _checked:
