@@ -419,6 +419,34 @@ def test_the_old_app_tables_move_into_the_corpus_store(
         assert client.get(f"/api/analyses/{key}").status_code == 200
 
 
+def test_old_documents_this_version_cannot_read_stay_where_they_are(
+    tmp_path: Path, example_analysis: Analysis
+) -> None:
+    import duckdb
+
+    from claimscope.corpus.keys import article_key
+
+    db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(
+        "CREATE TABLE analyses (id VARCHAR PRIMARY KEY, created TIMESTAMP NOT NULL, title VARCHAR,"
+        " outlet VARCHAR, published VARCHAR, document VARCHAR NOT NULL)"
+    )
+    con.execute(
+        "INSERT INTO analyses VALUES ('good', now(), NULL, NULL, NULL, ?), "
+        "('odd', now(), NULL, NULL, NULL, '{\"schema\": \"something else\"}')",
+        [example_analysis.to_json(indent=None)],
+    )
+    con.close()
+    with TestClient(create_app(db), raise_server_exceptions=False) as client:
+        key = article_key(example_analysis.article)
+        assert client.get(f"/api/analyses/{key}").status_code == 200  # the readable one moved
+    con = duckdb.connect(str(db))
+    kept = con.execute("SELECT id FROM analyses ORDER BY id").fetchall()
+    con.close()
+    assert kept == [("good",), ("odd",)]  # nothing dropped while one could not be read
+
+
 def test_record_ids_with_slashes_open(client: TestClient) -> None:
     rows = [
         {

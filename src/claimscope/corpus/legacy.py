@@ -49,8 +49,13 @@ def adopt(path: Path, store: CorpusStore) -> int:
         rows = con.execute("SELECT id, document FROM analyses ORDER BY created").fetchall()
         new_key: dict[str, str] = {}
         items = []
+        unread = 0
         for old_id, document in rows:
-            analysis = Analysis.from_json(str(document))
+            try:
+                analysis = Analysis.from_json(str(document))
+            except ValueError:  # a document this version cannot read: left where it is
+                unread += 1
+                continue
             key = article_key(analysis.article)
             new_key[str(old_id)] = key
             items.append((key, analysis))
@@ -61,8 +66,13 @@ def adopt(path: Path, store: CorpusStore) -> int:
                 "SELECT id, created, document FROM batches"
             ).fetchall():
                 _adopt_upload(store, str(upload_id), created, json.loads(str(document)), new_key)
-        for table in OLD_TABLES:  # only once all of it is in the store
-            con.execute(f"DROP TABLE IF EXISTS {table}")
+        if unread:  # nothing is lost: the old tables stay, and are read again next time
+            log.warning(
+                "%d stored analyses in %s could not be read; the old tables are kept", unread, path
+            )
+        else:
+            for table in OLD_TABLES:  # only once all of it is in the store
+                con.execute(f"DROP TABLE IF EXISTS {table}")
         moved = len(items) - len(have)
         log.info("moved %d analyses and the uploads of %s into the corpus store", moved, path)
         return moved
