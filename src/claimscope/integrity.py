@@ -41,6 +41,7 @@ SPACY_SKIPPED = frozenset(
 
 _lock = threading.Lock()
 _checked: set[str] = set()
+_loaded: dict[Path, dict[str, Any]] = {}  # the cache file's digests, by cache file
 
 
 class ModelMismatch(ClaimscopeError):
@@ -83,6 +84,17 @@ def _cache_file() -> Path:
     return cache_dir() / "verified.json"
 
 
+def _known(cache: Path) -> dict[str, Any]:
+    """The cache file's digests, read once per process (the checks at start-up ask ~30 times)."""
+    with _lock:
+        if cache not in _loaded:
+            try:
+                _loaded[cache] = json.loads(cache.read_text("utf-8"))
+            except (OSError, ValueError):
+                _loaded[cache] = {}
+        return _loaded[cache]
+
+
 def sha256(path: Path) -> str:
     """The file's SHA-256, read from the cache when its size and modification time are those it
     had when hashed."""
@@ -90,19 +102,18 @@ def sha256(path: Path) -> str:
     stat = path.stat()
     stamp = [stat.st_size, stat.st_mtime_ns]
     cache = _cache_file()
-    try:
-        known: dict[str, Any] = json.loads(cache.read_text("utf-8"))
-    except (OSError, ValueError):
-        known = {}
+    known = _known(cache)
     entry = known.get(str(path))
     if isinstance(entry, list) and len(entry) == 3 and entry[:2] == stamp:
         return str(entry[2])
     digest = file_sha256(path)
-    known[str(path)] = [*stamp, digest]
+    with _lock:
+        known[str(path)] = [*stamp, digest]
+        text = json.dumps(known, sort_keys=True)
     try:  # a cache that cannot be written costs a hash next time, nothing else
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(known, sort_keys=True), "utf-8")
+        tmp.write_text(text, "utf-8")
         os.replace(tmp, cache)
     except OSError:
         pass
