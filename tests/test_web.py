@@ -369,6 +369,29 @@ def test_hostile_text_and_title_are_escaped(client: TestClient) -> None:
     assert "javascript:alert(1)" in client.get(f"/a/{key}").text  # as text, never as a link
 
 
+def _old_app_db(
+    path: Path, analyses: list[tuple[str, str]], batches: list[tuple[str, str]]
+) -> Path:
+    """A --db file as 0.1.0 wrote it: the app's own analyses and batches tables (id, JSON)."""
+    import duckdb
+
+    con = duckdb.connect(str(path))
+    con.execute(
+        "CREATE TABLE analyses (id VARCHAR PRIMARY KEY, created TIMESTAMP NOT NULL, title VARCHAR,"
+        " outlet VARCHAR, published VARCHAR, document VARCHAR NOT NULL)"
+    )
+    con.execute(
+        "CREATE TABLE batches (id VARCHAR PRIMARY KEY, created TIMESTAMP NOT NULL,"
+        " document VARCHAR NOT NULL)"
+    )
+    for row in analyses:
+        con.execute("INSERT INTO analyses VALUES (?, now(), NULL, NULL, NULL, ?)", list(row))
+    for row in batches:
+        con.execute("INSERT INTO batches VALUES (?, now(), ?)", list(row))
+    con.close()
+    return path
+
+
 def test_the_old_app_tables_move_into_the_corpus_store(
     tmp_path: Path, nlp: Any, example_analysis: Analysis
 ) -> None:
@@ -381,24 +404,15 @@ def test_the_old_app_tables_move_into_the_corpus_store(
     from claimscope.pipeline import analyze
 
     short = analyze(read_text(SHORT, source="<t>", outlet="X"), nlp=nlp)
-    db = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(db))
-    con.execute(
-        "CREATE TABLE analyses (id VARCHAR PRIMARY KEY, created TIMESTAMP NOT NULL, title VARCHAR,"
-        " outlet VARCHAR, published VARCHAR, document VARCHAR NOT NULL)"
-    )
-    con.execute(
-        "CREATE TABLE batches (id VARCHAR PRIMARY KEY, created TIMESTAMP NOT NULL,"
-        " document VARCHAR NOT NULL)"
-    )
-    for old_id, analysis in (("3f2a", short), (example_analysis.article.id, example_analysis)):
-        con.execute(
-            "INSERT INTO analyses VALUES (?, now(), NULL, NULL, NULL, ?)",
-            [old_id, analysis.to_json(indent=None)],
-        )
     batch = {"name": "f.jsonl", "articles": [{"id": "3f2a", "href": "/a/3f2a"}], "failures": []}
-    con.execute("INSERT INTO batches VALUES ('b1', now(), ?)", [json.dumps(batch)])
-    con.close()
+    db = _old_app_db(
+        tmp_path / "old.duckdb",
+        [
+            ("3f2a", short.to_json(indent=None)),
+            (example_analysis.article.id, example_analysis.to_json(indent=None)),
+        ],
+        [("b1", json.dumps(batch))],
+    )
 
     with TestClient(create_app(db), raise_server_exceptions=False) as client:
         key = article_key(short.article)
@@ -426,18 +440,11 @@ def test_old_documents_this_version_cannot_read_stay_where_they_are(
 
     from claimscope.corpus.keys import article_key
 
-    db = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(db))
-    con.execute(
-        "CREATE TABLE analyses (id VARCHAR PRIMARY KEY, created TIMESTAMP NOT NULL, title VARCHAR,"
-        " outlet VARCHAR, published VARCHAR, document VARCHAR NOT NULL)"
+    db = _old_app_db(
+        tmp_path / "old.duckdb",
+        [("good", example_analysis.to_json(indent=None)), ("odd", '{"schema": "something else"}')],
+        [],
     )
-    con.execute(
-        "INSERT INTO analyses VALUES ('good', now(), NULL, NULL, NULL, ?), "
-        "('odd', now(), NULL, NULL, NULL, '{\"schema\": \"something else\"}')",
-        [example_analysis.to_json(indent=None)],
-    )
-    con.close()
     with TestClient(create_app(db), raise_server_exceptions=False) as client:
         key = article_key(example_analysis.article)
         assert client.get(f"/api/analyses/{key}").status_code == 200  # the readable one moved
